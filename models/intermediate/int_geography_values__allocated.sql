@@ -1,0 +1,40 @@
+-- Top down: the global series is split among regions by their shares, and each region among its
+-- countries (and rest-of-region member). Children therefore add up to their parent in every year.
+with market_size as (
+    select * from {{ ref('int_market_size__interpolated') }}
+),
+
+shares as (
+    select * from {{ ref('int_shares__interpolated') }}
+),
+
+global_values as (
+    select
+        geography_id,
+        cast(null as {{ dbt.type_string() }}) as parent_geography_id,
+        year,
+        value_usd,
+        cast(null as {{ type_double() }}) as share_of_parent_pct,
+        basis,
+        source_id
+    from market_size
+    where geography_id = 'global'
+),
+
+region_values as (
+    {{ allocate_by_share('global_values', 'shares', 'region') }}
+),
+
+country_values as (
+    {{ allocate_by_share('region_values', 'shares', 'country') }}
+),
+
+unioned as (
+    select * from global_values
+    union all
+    select * from region_values
+    union all
+    select * from country_values
+)
+
+select * from unioned

@@ -1,0 +1,19 @@
+with sources as (
+    select * from {{ ref('stg_reference__sources') }}
+),
+
+final as (
+    select
+        source_id,
+        publisher,
+        title,
+        document_type,
+        language_code,
+        published_on,
+        date_precision,
+        reference_code,
+        note
+    from sources
+)
+
+select * from final

@@ -1,0 +1,24 @@
+with company_shares as (
+    select * from {{ ref('stg_assumptions__company_shares') }}
+),
+
+market_size as (
+    select * from {{ ref('int_market_size__interpolated') }}
+),
+
+final as (
+    select
+        company_shares.company_id,
+        company_shares.year,
+        company_shares.share_pct,
+        market_size.value_usd * company_shares.share_pct / 100 as value_usd,
+        {{ combine_basis(['company_shares.basis', 'market_size.basis']) }} as basis,
+        {{ weakest_source([('company_shares.basis', 'company_shares.source_id'), ('market_size.basis', 'market_size.source_id')]) }} as source_id
+    from company_shares
+    inner join market_size
+        on
+            market_size.geography_id = 'global'
+            and company_shares.year = market_size.year
+)
+
+select * from final

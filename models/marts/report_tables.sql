@@ -1,0 +1,156 @@
+-- Every quantitative table of the report, found by its section number. The table of contents seed
+-- says which geography and breakdown each section shows; the rows come from the facts, so a new
+-- section is a new seed row, not new SQL.
+with sections as (
+    select * from {{ ref('stg_reference__report_sections') }}
+),
+
+breakdowns as (
+    select * from {{ ref('stg_reference__breakdowns') }}
+),
+
+geographies as (
+    select * from {{ ref('dim_geography') }}
+),
+
+segments as (
+    select * from {{ ref('dim_segment') }}
+),
+
+companies as (
+    select * from {{ ref('dim_company') }}
+),
+
+market_size as (
+    select * from {{ ref('fct_market_size') }}
+),
+
+segment_forecast as (
+    select * from {{ ref('fct_segment_forecast') }}
+),
+
+company_share as (
+    select * from {{ ref('fct_company_share') }}
+),
+
+value_rows as (
+    select
+        sections.section,
+        cast(null as {{ dbt.type_string() }}) as segment_id,
+        cast(null as {{ dbt.type_string() }}) as segment,
+        cast(null as {{ dbt.type_string() }}) as segment_zh_hant,
+        0 as segment_sort_order,
+        market_size.year,
+        market_size.value_usd,
+        cast(null as {{ type_double() }}) as share_pct,
+        market_size.basis,
+        market_size.source_id
+    from sections
+    inner join market_size
+        on sections.geography_id = market_size.geography_id
+    where sections.breakdown_id = 'value'
+),
+
+segment_rows as (
+    select
+        sections.section,
+        segment_forecast.segment_id,
+        segments.label_en as segment,
+        segments.label_zh_hant as segment_zh_hant,
+        segments.sort_order as segment_sort_order,
+        segment_forecast.year,
+        segment_forecast.value_usd,
+        segment_forecast.share_pct,
+        segment_forecast.basis,
+        segment_forecast.source_id
+    from sections
+    inner join segment_forecast
+        on
+            sections.geography_id = segment_forecast.geography_id
+            and sections.breakdown_id = segment_forecast.dimension_id
+    inner join segments
+        on
+            segment_forecast.dimension_id = segments.dimension_id
+            and segment_forecast.segment_id = segments.segment_id
+),
+
+geography_rows as (
+    select
+        sections.section,
+        market_size.geography_id as segment_id,
+        geographies.label_en as segment,
+        geographies.label_zh_hant as segment_zh_hant,
+        geographies.sort_order as segment_sort_order,
+        market_size.year,
+        market_size.value_usd,
+        market_size.share_of_parent_pct as share_pct,
+        market_size.basis,
+        market_size.source_id
+    from sections
+    inner join market_size
+        on sections.geography_id = market_size.parent_geography_id
+    inner join geographies
+        on market_size.geography_id = geographies.geography_id
+    where sections.breakdown_id in ('region', 'country')
+),
+
+company_rows as (
+    select
+        sections.section,
+        company_share.company_id as segment_id,
+        companies.company_name_en as segment,
+        companies.company_name_zh_hant as segment_zh_hant,
+        companies.sort_order as segment_sort_order,
+        company_share.year,
+        company_share.value_usd,
+        company_share.share_pct,
+        company_share.basis,
+        company_share.source_id
+    from sections
+    cross join company_share
+    inner join companies
+        on company_share.company_id = companies.company_id
+    where sections.breakdown_id = 'company' and sections.geography_id = 'global'
+),
+
+table_rows as (
+    select * from value_rows
+    union all
+    select * from segment_rows
+    union all
+    select * from geography_rows
+    union all
+    select * from company_rows
+),
+
+final as (
+    select
+        sections.section,
+        sections.sort_order as section_sort_order,
+        {{ dbt.concat(['geographies.label_en', "' Accelerator Card Market, '", 'breakdowns.label_en']) }} as title_en,
+        {{ dbt.concat(['geographies.label_zh_hant', "'加速卡市場，'", 'breakdowns.label_zh_hant']) }} as title_zh_hant,
+        sections.geography_id,
+        geographies.label_en as geography,
+        geographies.label_zh_hant as geography_zh_hant,
+        sections.breakdown_id as breakdown,
+        breakdowns.label_en as breakdown_label,
+        breakdowns.label_zh_hant as breakdown_label_zh_hant,
+        table_rows.segment_id,
+        table_rows.segment,
+        table_rows.segment_zh_hant,
+        table_rows.segment_sort_order,
+        table_rows.year,
+        table_rows.value_usd,
+        table_rows.share_pct,
+        table_rows.basis,
+        table_rows.source_id
+    from table_rows
+    inner join sections
+        on table_rows.section = sections.section
+    inner join geographies
+        on sections.geography_id = geographies.geography_id
+    inner join breakdowns
+        on sections.breakdown_id = breakdowns.breakdown_id
+)
+
+select * from final

@@ -1,0 +1,17 @@
+with source as (
+    select * from {{ ref('assumed_market_growth') }}
+),
+
+renamed as (
+    select
+        geography_id,
+        period_start_year,
+        period_end_year,
+        cagr_pct,
+        basis,
+        rationale,
+        source_id
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,18 @@
+with source as (
+    select * from {{ ref('assumed_segment_shares') }}
+),
+
+renamed as (
+    select
+        geography_id,
+        dimension_id,
+        segment_id,
+        year,
+        share_pct,
+        basis,
+        rationale,
+        source_id
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,16 @@
+with source as (
+    select * from {{ ref('companies') }}
+),
+
+renamed as (
+    select
+        company_id,
+        company_name_en,
+        company_name_zh_hant,
+        report_section,
+        sort_order,
+        is_in_report
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,18 @@
+with source as (
+    select * from {{ ref('segments') }}
+),
+
+renamed as (
+    select
+        dimension_id,
+        segment_id,
+        label_en_raw,
+        label_en,
+        label_zh_hant_raw,
+        label_zh_hant,
+        label_en <> label_en_raw as is_label_corrected,
+        sort_order
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,19 @@
+with source as (
+    select * from {{ ref('sources') }}
+),
+
+renamed as (
+    select
+        source_id,
+        publisher,
+        title,
+        document_type,
+        language_code,
+        published_on,
+        date_precision,
+        reference_code,
+        note
+    from source
+)
+
+select * from renamed

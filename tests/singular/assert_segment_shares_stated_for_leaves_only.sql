@@ -1,0 +1,55 @@
+-- Segment mixes are assumed for leaf geographies only (countries and rest-of-region members) and for
+-- every leaf and dimension; regional and global mixes are rolled up from them. A mix stated for a
+-- region would be counted twice, a missing one would lose a leaf's value.
+with segment_shares as (
+    select * from {{ ref('stg_assumptions__segment_shares') }}
+),
+
+segments as (
+    select * from {{ ref('stg_reference__segments') }}
+),
+
+geographies as (
+    select * from {{ ref('dim_geography') }}
+),
+
+stated_for_non_leaf as (
+    select distinct
+        segment_shares.geography_id,
+        segment_shares.dimension_id,
+        'mix stated for a geography that has children' as problem
+    from segment_shares
+    inner join geographies
+        on segment_shares.geography_id = geographies.geography_id
+    where not geographies.is_leaf
+),
+
+expected as (
+    select
+        geographies.geography_id,
+        dimensions.dimension_id
+    from geographies
+    cross join (select distinct dimension_id from segments) as dimensions
+    where geographies.is_leaf
+),
+
+missing_for_leaf as (
+    select
+        expected.geography_id,
+        expected.dimension_id,
+        'no mix stated for a leaf geography' as problem
+    from expected
+    left join (select distinct geography_id, dimension_id from segment_shares) as stated
+        on
+            expected.geography_id = stated.geography_id
+            and expected.dimension_id = stated.dimension_id
+    where stated.geography_id is null
+),
+
+final as (
+    select * from stated_for_non_leaf
+    union all
+    select * from missing_for_leaf
+)
+
+select * from final
