@@ -9,7 +9,7 @@
         {{ parent_values }}.value_usd * {{ shares }}.share_pct / 100 as value_usd,
         {{ shares }}.share_pct as share_of_parent_pct,
         {{ combine_basis([parent_values ~ '.basis', shares ~ '.basis']) }} as basis,
-        {{ weakest_source([(parent_values ~ '.basis', parent_values ~ '.source_id'), (shares ~ '.basis', shares ~ '.source_id')]) }} as source_id
+        {{ weakest_source([parent_values ~ '.', shares ~ '.']) }} as source_id
     from {{ shares }}
     inner join {{ parent_values }}
         on

@@ -26,13 +26,17 @@
     {{ basis_from_rank('greatest(' ~ ranks | join(', ') ~ ')') }}
 {%- endmacro %}
 
-{#- The source behind the weakest input on one row: the first source whose basis ranks highest. -#}
-{% macro weakest_source(pairs) -%}
+{#- The source behind the weakest input on one row: the first source whose basis ranks highest. Each
+    input is named by the prefix of its two columns: 'shares.' for shares.basis and shares.source_id,
+    'previous_' for previous_basis and previous_source_id. -#}
+{% macro weakest_source(prefixes) -%}
+    {%- set ranks = [] -%}
+    {%- for prefix in prefixes -%}
+        {%- do ranks.append(basis_rank(prefix ~ 'basis')) -%}
+    {%- endfor -%}
     case
-    {%- for basis_column, source_column in pairs %}
-        when {{ basis_rank(basis_column) }} = greatest(
-            {%- for other_basis, _ in pairs %}{{ basis_rank(other_basis) }}{{ ", " if not loop.last }}{% endfor -%}
-        ) then {{ source_column }}
+    {%- for prefix in prefixes %}
+        when {{ basis_rank(prefix ~ 'basis') }} = greatest({{ ranks | join(', ') }}) then {{ prefix }}source_id
     {%- endfor %}
     end
 {%- endmacro %}

@@ -41,11 +41,13 @@ sized as (
                 then bracketed.previous_value
             -- between two reported sizes: constant growth from one to the other
             when bracketed.previous_anchor_year is not null and bracketed.next_anchor_year is not null
-                then bracketed.previous_value
+                then
+                    bracketed.previous_value
                     * power(bracketed.next_value / bracketed.previous_value, {{ anchor_position('bracketed') }})
             -- before the first reported size: discounted back at the assumed growth rate
             when bracketed.previous_anchor_year is null
-                then bracketed.next_value
+                then
+                    bracketed.next_value
                     / power(1 + assumed_growth.cagr_pct / 100, bracketed.next_anchor_year - bracketed.year)
         end as value_usd,
         case

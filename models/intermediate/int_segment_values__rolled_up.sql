@@ -26,7 +26,7 @@ leaf_values as (
         shares.year,
         geography_values.value_usd * shares.share_pct / 100 as value_usd,
         greatest({{ basis_rank('geography_values.basis') }}, {{ basis_rank('shares.basis') }}) as basis_rank,
-        {{ weakest_source([('geography_values.basis', 'geography_values.source_id'), ('shares.basis', 'shares.source_id')]) }} as source_id
+        {{ weakest_source(['geography_values.', 'shares.']) }} as source_id
     from shares
     inner join breakdowns
         on shares.breakdown_id = breakdowns.breakdown_id

@@ -12,7 +12,11 @@ series as (
         members.breakdown_id,
         members.member_id,
         years.year
-    from (select distinct geography_id, breakdown_id, member_id from anchors) as members
+    from (select distinct
+        geography_id,
+        breakdown_id,
+        member_id
+    from anchors) as members
     cross join years
 ),
 
@@ -25,16 +29,18 @@ bracketed as (
 -- gets no share, which the not_null test reports.
 interpolated as (
     select
-        geography_id,
-        breakdown_id,
-        member_id,
-        year,
+        bracketed.geography_id,
+        bracketed.breakdown_id,
+        bracketed.member_id,
+        bracketed.year,
         case
-            when previous_anchor_year = next_anchor_year then previous_value
-            else previous_value + (next_value - previous_value) * {{ anchor_position('bracketed') }}
+            when bracketed.previous_anchor_year = bracketed.next_anchor_year then bracketed.previous_value
+            else
+                bracketed.previous_value
+                + (bracketed.next_value - bracketed.previous_value) * {{ anchor_position('bracketed') }}
         end as share_pct,
         {{ combine_basis(['previous_basis', 'next_basis']) }} as basis,
-        {{ weakest_source([('previous_basis', 'previous_source_id'), ('next_basis', 'next_source_id')]) }} as source_id
+        {{ weakest_source(['previous_', 'next_']) }} as source_id
     from bracketed
 )
 

@@ -33,7 +33,10 @@ third_party_figures as (
 
 report_size_figures as (
     select
-        {{ dbt.concat(["'market_size_'", "reported_size.geography_id", "'_'", dbt.safe_cast('reported_size.year', dbt.type_string())]) }} as figure_id,
+        {{ dbt.concat([
+            "'market_size_'", "reported_size.geography_id", "'_'",
+            dbt.safe_cast('reported_size.year', dbt.type_string()),
+        ]) }} as figure_id,
         reported_size.source_id,
         sources.publisher as organisation,
         'market_size' as metric,
@@ -93,6 +96,8 @@ final as (
         value_qualifier,
         growth_pct,
         growth_comparison,
+        basis,
+        note,
         case
             when growth_comparison <> 'compound_annual'
                 then value / (1 + growth_pct / 100)
@@ -101,11 +106,9 @@ final as (
             when growth_comparison <> 'compound_annual'
                 then 1 + growth_pct / 100
         end as implied_growth_multiple,
-        basis,
         case
             when growth_comparison <> 'compound_annual' and growth_pct is not null then 'derived'
-        end as implied_basis,
-        note
+        end as implied_basis
     from unioned
 )
 

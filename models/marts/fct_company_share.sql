@@ -13,7 +13,7 @@ final as (
         company_shares.share_pct,
         market_size.value_usd * company_shares.share_pct / 100 as value_usd,
         {{ combine_basis(['company_shares.basis', 'market_size.basis']) }} as basis,
-        {{ weakest_source([('company_shares.basis', 'company_shares.source_id'), ('market_size.basis', 'market_size.source_id')]) }} as source_id
+        {{ weakest_source(['company_shares.', 'market_size.']) }} as source_id
     from company_shares
     inner join market_size
         on

@@ -9,11 +9,11 @@ final as (
         year,
         value_usd,
         share_of_parent_pct,
+        basis,
+        source_id,
         100 * (
             value_usd / nullif(lag(value_usd) over (partition by geography_id order by year), 0) - 1
-        ) as yoy_growth_pct,
-        basis,
-        source_id
+        ) as yoy_growth_pct
     from geography_values
 )
 

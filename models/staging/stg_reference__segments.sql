@@ -10,8 +10,8 @@ renamed as (
         label_en,
         label_zh_hant_raw,
         label_zh_hant,
-        label_en <> label_en_raw as is_label_corrected,
-        sort_order
+        sort_order,
+        label_en <> label_en_raw as is_label_corrected
     from source
 )
 

@@ -13,6 +13,11 @@ company_shares as (
     select * from {{ ref('fct_company_share') }}
 ),
 
+company_years as (
+    select count(distinct year) as year_count
+    from company_shares
+),
+
 per_section as (
     select
         sections.section,
@@ -28,15 +33,16 @@ per_section as (
 
 expected_years as (
     select
-        section,
-        year_count,
-        row_count,
-        member_count,
+        per_section.section,
+        per_section.year_count,
+        per_section.row_count,
+        per_section.member_count,
         case
-            when breakdown_id = 'company' then (select count(distinct year) from company_shares)
+            when per_section.breakdown_id = 'company' then company_years.year_count
             else {{ var('last_year') - var('first_year') + 1 }}
         end as expected_year_count
     from per_section
+    cross join company_years
 ),
 
 bad_sections as (

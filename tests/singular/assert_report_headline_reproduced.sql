@@ -25,7 +25,8 @@ size_mismatches as (
         on
             reported_size.geography_id = market_size.geography_id
             and reported_size.year = market_size.year
-    where market_size.value_usd is null
+    where
+        market_size.value_usd is null
         or round(market_size.value_usd / 1e9, 2) <> round(reported_size.value_usd / 1e9, 2)
 ),
 

@@ -24,12 +24,24 @@ stated_for_non_leaf as (
     where not geographies.is_leaf
 ),
 
+dimensions as (
+    select distinct dimension_id
+    from segments
+),
+
+stated as (
+    select distinct
+        geography_id,
+        dimension_id
+    from segment_shares
+),
+
 expected as (
     select
         geographies.geography_id,
         dimensions.dimension_id
     from geographies
-    cross join (select distinct dimension_id from segments) as dimensions
+    cross join dimensions
     where geographies.is_leaf
 ),
 
@@ -39,7 +51,7 @@ missing_for_leaf as (
         expected.dimension_id,
         'no mix stated for a leaf geography' as problem
     from expected
-    left join (select distinct geography_id, dimension_id from segment_shares) as stated
+    left join stated
         on
             expected.geography_id = stated.geography_id
             and expected.dimension_id = stated.dimension_id

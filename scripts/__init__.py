@@ -1,0 +1,1 @@
+"""The pipeline around dbt: build, and later gate, publish and benchmark the warehouse."""

@@ -1,0 +1,44 @@
+"""Where the project's files are, and how dbt is called in-process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dbt.cli.main import dbtRunner, dbtRunnerResult
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROFILES_DIR = PROJECT_DIR / "profiles"
+WAREHOUSE_ENV = "ACM_WAREHOUSE_PATH"
+DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "accelerator_card_market.duckdb"
+
+
+def warehouse_path() -> Path:
+    """The DuckDB file the default target writes, as the profile resolves it."""
+    return Path(os.environ.get(WAREHOUSE_ENV, DEFAULT_WAREHOUSE)).resolve()
+
+
+def run_dbt(args: list[str], project_dir: Path = PROJECT_DIR, runner: dbtRunner | None = None) -> dbtRunnerResult:
+    """Invoke dbt in this process against a project directory with the project's profiles.
+
+    dbt-duckdb keeps its DuckDB instance open for the life of the process; it is closed after each
+    invocation so that this process (or the next invocation, on another file) can open the file
+    with its own settings, read-only included.
+    """
+    runner = runner or dbtRunner()
+    try:
+        return runner.invoke(
+            [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir / "profiles")]
+        )
+    finally:
+        release_duckdb()
+
+
+def release_duckdb() -> None:
+    """Close the DuckDB instance dbt-duckdb caches between invocations."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()

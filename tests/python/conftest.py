@@ -1,0 +1,108 @@
+"""Fixtures that build the dbt project into temporary places, never into the published warehouse."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+from dbt.cli.main import dbtRunner
+
+from scripts.project import PROJECT_DIR, WAREHOUSE_ENV, release_duckdb
+
+# What a copy of the dbt project needs; the virtualenv, target/ and the warehouse stay behind.
+PROJECT_ENTRIES = ["dbt_project.yml", "models", "seeds", "tests", "macros", "profiles"]
+
+
+@dataclass
+class DbtRun:
+    """The outcome of one in-process dbt invocation, with the warnings and failures it logged."""
+
+    success: bool
+    warnings: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    node_count: int = 0
+
+
+def run_dbt(args: list[str], project_dir: Path, warehouse: Path, target_dir: Path) -> DbtRun:
+    """Run dbt in-process against project_dir, writing warehouse and target_dir only."""
+    warnings: list[str] = []
+
+    def collect(event) -> None:
+        if event.info.level == "warn":
+            warnings.append(event.info.msg)
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(WAREHOUSE_ENV, str(warehouse))
+        result = dbtRunner(callbacks=[collect]).invoke(
+            [
+                *args,
+                "--project-dir",
+                str(project_dir),
+                "--profiles-dir",
+                str(project_dir / "profiles"),
+                "--target-path",
+                str(target_dir),
+                "--log-path",
+                str(target_dir / "logs"),
+            ]
+        )
+    release_duckdb()
+    failures = []
+    nodes = 0
+    if result.result is not None and hasattr(result.result, "results"):
+        nodes = len(result.result.results)
+        failures = [r.node.name for r in result.result.results if r.status in ("fail", "error")]
+    return DbtRun(success=result.success, warnings=warnings, failures=failures, node_count=nodes)
+
+
+def copy_project(destination: Path) -> Path:
+    """A private copy of the dbt project, to edit a seed without touching the repo."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for entry in PROJECT_ENTRIES:
+        source = PROJECT_DIR / entry
+        if source.is_dir():
+            shutil.copytree(source, destination / entry, ignore=shutil.ignore_patterns("python", "__pycache__"))
+        else:
+            shutil.copy2(source, destination / entry)
+    return destination
+
+
+def read_seed(relative_path: str, project_dir: Path = PROJECT_DIR) -> list[dict[str, str]]:
+    with open(project_dir / "seeds" / relative_path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def project_vars() -> dict:
+    return yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+
+
+@dataclass
+class BuiltWarehouse:
+    path: Path
+    run: DbtRun
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.path), read_only=True)
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory) -> Iterator[BuiltWarehouse]:
+    """The repo's project built once, into a temporary DuckDB file."""
+    workdir = tmp_path_factory.mktemp("build")
+    warehouse = workdir / "warehouse.duckdb"
+    run = run_dbt(["build"], PROJECT_DIR, warehouse, workdir / "target")
+    assert run.success, f"dbt build failed: {run.failures}"
+    yield BuiltWarehouse(path=warehouse, run=run)
+
+
+@pytest.fixture
+def warehouse_connection(built_warehouse) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = built_warehouse.connect()
+    yield connection
+    connection.close()
