@@ -25,7 +25,7 @@ test: $(INSTALLED) ## Run the whole test suite (pytest, which also builds, lints
 	$(BIN)/python -m pytest
 
 lint: $(INSTALLED) ## sqlfluff (dbt templater, duckdb dialect) and ruff (lint and format)
-	$(BIN)/sqlfluff lint models tests/singular
+	ACM_WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models tests/singular
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
