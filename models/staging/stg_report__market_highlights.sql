@@ -1,0 +1,16 @@
+with source as (
+    select * from {{ ref('report_market_highlights') }}
+),
+
+renamed as (
+    select
+        highlight_id,
+        breakdown_id,
+        member_id,
+        label_as_printed,
+        basis,
+        source_id
+    from source
+)
+
+select * from renamed
