@@ -1,0 +1,281 @@
+"""The great-expectations gate: suites kept here as code, run on a built warehouse file.
+
+Each suite is a SQL query on the warehouse and the expectations its result must meet. The query runs
+in DuckDB and GX validates the resulting pandas dataframe (GX's SQL data source over duckdb-engine is
+broken). Every run rewrites the Data Docs, so a failed expectation can be read there.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import yaml
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+import great_expectations as gx
+from great_expectations import expectations as gxe
+from great_expectations.data_context.types.base import ProgressBarsConfig
+
+from scripts.project import PROJECT_DIR
+
+BASES = ["reported", "derived", "assumption"]
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    sql: str
+    expectations: list
+
+
+@dataclass(frozen=True)
+class SuiteResult:
+    name: str
+    evaluated: int
+    passed: int
+    failures: list[str]
+
+    @property
+    def success(self) -> bool:
+        return self.evaluated > 0 and self.passed == self.evaluated
+
+    def summary(self) -> str:
+        status = "passed" if self.success else "FAILED"
+        line = f"gate {self.name:<22} {self.passed}/{self.evaluated} expectations {status}"
+        return line + (f": {'; '.join(self.failures)}" if self.failures else "")
+
+
+@dataclass(frozen=True)
+class GateResult:
+    suites: list[SuiteResult]
+    data_docs: Path
+
+    @property
+    def success(self) -> bool:
+        return all(suite.success for suite in self.suites)
+
+    @property
+    def expectations_passed(self) -> int:
+        return sum(suite.passed for suite in self.suites)
+
+
+def between(column: str, low: float | None = None, high: float | None = None):
+    return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high)
+
+
+def suites(settings: dict) -> list[Suite]:
+    """The gate's suites, parameterised by the dbt project's vars."""
+    first, last, base = settings["first_year"], settings["last_year"], settings["forecast_base_year"]
+    tolerance = settings["share_sum_tolerance_pct"]
+    horizon = last - first + 1
+
+    def facts(*specific) -> list:
+        # an expectation belongs to one suite, so each suite gets its own copies
+        return [
+            *specific,
+            between("value_usd", 0),
+            gxe.ExpectColumnValuesToNotBeNull(column="value_usd"),
+            gxe.ExpectColumnValuesToBeInSet(column="basis", value_set=BASES),
+            gxe.ExpectColumnValuesToNotBeNull(column="source_id"),
+        ]
+
+    return [
+        Suite(
+            "fct_market_size",
+            "select * from marts.fct_market_size",
+            facts(
+                gxe.ExpectCompoundColumnsToBeUnique(column_list=["geography_id", "year"]), between("year", first, last)
+            ),
+        ),
+        Suite(
+            "fct_segment_forecast",
+            "select * from marts.fct_segment_forecast",
+            facts(
+                gxe.ExpectCompoundColumnsToBeUnique(column_list=["geography_id", "dimension_id", "segment_id", "year"]),
+                between("share_pct", 0, 100),
+                between("year", first, last),
+            ),
+        ),
+        Suite(
+            "fct_company_share",
+            "select * from marts.fct_company_share",
+            facts(
+                gxe.ExpectCompoundColumnsToBeUnique(column_list=["company_id", "year"]), between("share_pct", 0, 100)
+            ),
+        ),
+        Suite(
+            "report_tables",
+            "select *, coalesce(segment_id, '') as member_key from marts.report_tables",
+            facts(
+                gxe.ExpectCompoundColumnsToBeUnique(column_list=["section", "member_key", "year"]),
+                gxe.ExpectColumnUniqueValueCountToBeBetween(
+                    column="section", min_value=settings["report_table_count"], max_value=settings["report_table_count"]
+                ),
+            ),
+        ),
+        Suite(
+            "share_breakdowns",
+            """
+            select 'company' as breakdown, 'global' as geography_id, year, sum(share_pct) as share_total_pct
+            from marts.fct_company_share group by year
+            union all
+            select case when parent_geography_id = 'global' then 'region' else 'country' end,
+                parent_geography_id, year, sum(share_of_parent_pct)
+            from marts.fct_market_size where parent_geography_id is not null
+            group by parent_geography_id, year
+            union all
+            select dimension_id, geography_id, year, sum(share_pct)
+            from marts.fct_segment_forecast group by dimension_id, geography_id, year
+            union all
+            select breakdown, section, year, sum(share_pct)
+            from marts.report_tables where breakdown <> 'value' group by breakdown, section, year
+            """,
+            [
+                gxe.ExpectColumnValuesToNotBeNull(column="share_total_pct"),
+                between("share_total_pct", 100 - tolerance, 100 + tolerance),
+                gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            ],
+        ),
+        Suite(
+            "year_coverage",
+            """
+            select 'market_size' as series, geography_id as series_key, count(distinct year) as year_count,
+                count(*) as row_count, min(year) as first_year, max(year) as last_year
+            from marts.fct_market_size group by geography_id
+            union all
+            select 'segment_forecast', geography_id || '/' || dimension_id || '/' || segment_id,
+                count(distinct year), count(*), min(year), max(year)
+            from marts.fct_segment_forecast group by geography_id, dimension_id, segment_id
+            union all
+            select 'report_table', section || '/' || coalesce(segment_id, ''),
+                count(distinct year), count(*), min(year), max(year)
+            from marts.report_tables where breakdown <> 'company' group by section, segment_id
+            """,
+            [
+                between("year_count", horizon, horizon),
+                between("row_count", horizon, horizon),
+                between("first_year", first, first),
+                between("last_year", last, last),
+            ],
+        ),
+        Suite(
+            "headline_figures",
+            f"""
+            with global_size as (
+                select year, value_usd from marts.fct_market_size where geography_id = 'global'
+            )
+            select 'market_size_' || cast(r.year as varchar) as figure,
+                cast(round(r.value_usd / 1e9, 2) as varchar) as reported,
+                cast(round(g.value_usd / 1e9, 2) as varchar) as reproduced
+            from staging.stg_report__market_size as r
+            left join global_size as g on r.year = g.year
+            where r.geography_id = 'global'
+            union all
+            select 'cagr_pct_' || cast(r.period_start_year as varchar) || '_' || cast(r.period_end_year as varchar),
+                cast(round(r.cagr_pct, 2) as varchar),
+                cast(round(100 * (power(e.value_usd / s.value_usd,
+                    1.0 / (r.period_end_year - r.period_start_year)) - 1), 2) as varchar)
+            from staging.stg_report__market_growth as r
+            left join global_size as s on r.period_start_year = s.year
+            left join global_size as e on r.period_end_year = e.year
+            union all
+            select 'largest_market', h.member_id,
+                (select geography_id from marts.fct_market_size
+                 where parent_geography_id = 'global' and year = {base} order by value_usd desc limit 1)
+            from staging.stg_report__market_highlights as h where h.highlight_id = 'largest_market'
+            union all
+            select 'fastest_growing_segment', h.member_id,
+                (select f.segment_id from marts.fct_segment_forecast as f
+                 where f.geography_id = 'global' and f.dimension_id = h.breakdown_id and f.year = {last}
+                 order by f.forecast_cagr_pct desc limit 1)
+            from staging.stg_report__market_highlights as h where h.highlight_id = 'fastest_growing_segment'
+            """,
+            [
+                gxe.ExpectColumnPairValuesToBeEqual(column_A="reported", column_B="reproduced"),
+                gxe.ExpectColumnValuesToNotBeNull(column="reproduced"),
+                gxe.ExpectTableRowCountToBeBetween(min_value=4),
+            ],
+        ),
+    ]
+
+
+def project_settings(project_dir: Path = PROJECT_DIR) -> dict:
+    return yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
+
+def describe_failure(result) -> str:
+    config = result.expectation_config
+    column = config.kwargs.get("column") or config.kwargs.get("column_list") or config.kwargs.get("column_A")
+    details = result.result or {}
+    sample = details.get("partial_unexpected_list") or details.get("observed_value")
+    return f"{config.type} on {column} (found {sample!r})"
+
+
+def run_gate(warehouse: Path, data_docs: Path, project_dir: Path = PROJECT_DIR) -> GateResult:
+    """Validate every suite against the warehouse file; write Data Docs to data_docs."""
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    data_docs.mkdir(parents=True, exist_ok=True)
+    context.add_data_docs_site(
+        site_name="gate",
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    source = context.data_sources.add_pandas("warehouse")
+    results = []
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        for suite in suites(project_settings(project_dir)):
+            frame = connection.execute(suite.sql).df()
+            batch = source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("whole")
+            expectation_suite = context.suites.add(gx.ExpectationSuite(name=suite.name))
+            for expectation in suite.expectations:
+                expectation_suite.add_expectation(expectation)
+            validation = context.validation_definitions.add(
+                gx.ValidationDefinition(name=suite.name, data=batch, suite=expectation_suite)
+            )
+            checkpoint = context.checkpoints.add(
+                gx.Checkpoint(
+                    name=suite.name,
+                    validation_definitions=[validation],
+                    result_format="SUMMARY",
+                )
+            )
+            outcome = checkpoint.run(batch_parameters={"dataframe": frame})
+            checks = [check for run in outcome.run_results.values() for check in run.results]
+            results.append(
+                SuiteResult(
+                    name=suite.name,
+                    evaluated=len(checks),
+                    passed=sum(check.success for check in checks),
+                    failures=[describe_failure(check) for check in checks if not check.success],
+                )
+            )
+    # once for all suites: rendering the site is most of the gate's time
+    context.build_data_docs(site_names=["gate"])
+    return GateResult(suites=results, data_docs=data_docs / "index.html")
+
+
+def main(argv: list[str]) -> int:
+    """`python -m scripts.gate WAREHOUSE [DATA_DOCS_DIR]`: gate an existing warehouse file."""
+    if not argv:
+        print("usage: python -m scripts.gate WAREHOUSE [DATA_DOCS_DIR]", file=sys.stderr)
+        return 2
+    warehouse = Path(argv[0])
+    docs = Path(argv[1]) if len(argv) > 1 else warehouse.parent / "data-docs"
+    result = run_gate(warehouse, docs)
+    for suite in result.suites:
+        print(suite.summary())
+    print(f"Data Docs: {result.data_docs}")
+    return 0 if result.success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,326 @@
+"""Write-audit-publish: readers only ever see a warehouse that passed, and bad input costs them nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import copy_project
+
+from scripts import build as pipeline
+from scripts.gate import run_gate
+from scripts.project import PROJECT_DIR, WAREHOUSE_ENV
+from scripts.publish import BuildPaths, mart_checksums
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_id(path: Path) -> str:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return connection.execute("select build_id from meta.build_info").fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> tuple[Path, Path]:
+    """A project copy and the warehouse it published (a full build)."""
+    root = tmp_path_factory.mktemp("published")
+    project = copy_project(root / "project")
+    warehouse = root / "warehouse" / "accelerator_card_market.duckdb"
+    assert pipeline.build(full=True, project_dir=project, published=warehouse) == 0
+    return project, warehouse
+
+
+def edit_seed(project: Path, relative: str, edit) -> Path:
+    path = project / "seeds" / relative
+    path.write_bytes(edit(path.read_bytes()))
+    return path
+
+
+def replace_line(number: int, new_line: str):
+    def edit(raw: bytes) -> bytes:
+        lines = raw.decode("utf-8").split("\n")
+        lines[number - 1] = new_line
+        return "\n".join(lines).encode("utf-8")
+
+    return edit
+
+
+def drop_column(index: int):
+    def edit(raw: bytes) -> bytes:
+        rows = [line.split(b",") for line in raw.split(b"\n")]
+        return b"\n".join(b",".join(row[:index] + row[index + 1 :]) for row in rows)
+
+    return edit
+
+
+def add_column(raw: bytes) -> bytes:
+    return b"\n".join(line + b",x" if line else line for line in raw.split(b"\n"))
+
+
+COMPANY = "assumptions/assumed_company_shares.csv"
+SEGMENT = "assumptions/assumed_segment_shares.csv"
+GEOGRAPHY = "assumptions/assumed_geography_shares.csv"
+MARKET = "report/report_market_size.csv"
+RATIONALE = "Assumed."
+
+BAD_INPUTS = {
+    "percent_sign": (
+        COMPANY,
+        replace_line(2, f"nvidia,2025,34.0%,assumption,{RATIONALE},warehouse_assumptions"),
+        "row 2, column share_pct",
+        "without a percent sign",
+    ),
+    "thousands_separator": (
+        MARKET,
+        replace_line(2, 'global,2025,"6,320",USD billion,reported,techsci_report_en'),
+        "row 2, column value",
+        "without thousands separators",
+    ),
+    "wrong_type": (
+        MARKET,
+        replace_line(3, "global,twenty,35.66,USD billion,reported,techsci_report_en"),
+        "row 3, column year",
+        "expected a whole number",
+    ),
+    "byte_order_mark": (COMPANY, lambda raw: b"\xef\xbb\xbf" + raw, "row 1, column company_id", "byte-order mark"),
+    "wrong_delimiter": (COMPANY, lambda raw: raw.replace(b",", b";"), "row 1", "found values separated by ';'"),
+    "duplicate_key": (
+        COMPANY,
+        replace_line(3, f"nvidia,2025,9.0,assumption,{RATIONALE},warehouse_assumptions"),
+        "row 3, column year",
+        "duplicate key (company_id=nvidia, year=2025), first on row 2",
+    ),
+    "unknown_geography": (
+        GEOGRAPHY,
+        replace_line(2, f"atlantis,2021,41,assumption,{RATIONALE},warehouse_assumptions"),
+        "row 2, column geography_id",
+        "unknown geography_id='atlantis'",
+    ),
+    "unknown_segment": (
+        SEGMENT,
+        lambda raw: raw.replace(b",processor_type,gpu,2021,", b",processor_type,tpu,2021,", 1),
+        "row 3, column segment_id",
+        "unknown dimension_id='processor_type', segment_id='tpu'",
+    ),
+    "missing_column": (
+        COMPANY,
+        drop_column(2),
+        "row 1, column share_pct",
+        "the declared column is missing",
+    ),
+    "extra_column": (
+        COMPANY,
+        add_column,
+        "row 1, column",
+        "the column is not declared",
+    ),
+    "share_over_100": (
+        COMPANY,
+        replace_line(2, f"nvidia,2025,134.0,assumption,{RATIONALE},warehouse_assumptions"),
+        "row 2, column share_pct",
+        "expected a share from 0 to 100, found 134.0",
+    ),
+    "share_below_0": (
+        COMPANY,
+        replace_line(2, f"nvidia,2025,-1,assumption,{RATIONALE},warehouse_assumptions"),
+        "row 2, column share_pct",
+        "expected a share from 0 to 100, found -1",
+    ),
+    "shares_not_summing_to_100": (
+        COMPANY,
+        replace_line(2, f"nvidia,2025,33.0,assumption,{RATIONALE},warehouse_assumptions"),
+        "row 2, column share_pct",
+        "sum to 99, expected 100",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_seed_names_file_row_and_column_and_keeps_published_file(case, published, tmp_path, capsys):
+    _, warehouse = published
+    relative, edit, where, what = BAD_INPUTS[case]
+    project = copy_project(tmp_path / "project")
+    edit_seed(project, relative, edit)
+    before = sha256(warehouse)
+
+    code = pipeline.build(project_dir=project, published=warehouse)
+
+    error = capsys.readouterr().err
+    assert code == 2
+    assert f"seeds/{relative}, {where}" in error
+    assert what in error
+    assert "Traceback" not in error
+    assert "The published warehouse is unchanged." in error
+    assert sha256(warehouse) == before
+
+
+def test_gate_failure_blocks_publishing_and_data_docs_show_it(published, tmp_path, monkeypatch, capsys):
+    _, warehouse = published
+    project = copy_project(tmp_path / "project")
+    before = sha256(warehouse)
+    real_run_dbt = pipeline.run_dbt
+
+    def build_then_break_a_share(args, project_dir):
+        # a fault dbt's own tests would miss: the gate must catch it on its own
+        result = real_run_dbt([*args, "--exclude", "fct_company_share+", "test_type:data"], project_dir)
+        staging = BuildPaths(warehouse).staging
+        with duckdb.connect(str(staging)) as connection:
+            connection.execute(
+                "update marts.fct_company_share set share_pct = share_pct - 1 where company_id = 'others'"
+            )
+        return result
+
+    monkeypatch.setattr(pipeline, "run_dbt", build_then_break_a_share)
+    code = pipeline.build(full=True, project_dir=project, published=warehouse)
+
+    output = capsys.readouterr()
+    assert code == 1
+    assert "gate share_breakdowns" in output.out and "FAILED" in output.out
+    assert "The gate failed: nothing was published." in output.err
+    assert sha256(warehouse) == before
+    docs = BuildPaths(warehouse).data_docs
+    pages = "".join(page.read_text(encoding="utf-8") for page in (docs / "validations").rglob("*.html"))
+    assert "share_total_pct" in pages and "Failed" in pages
+    assert not BuildPaths(warehouse).staging.exists()
+
+
+def test_gate_passes_on_the_built_warehouse_and_reports_every_suite(published, tmp_path):
+    _, warehouse = published
+    result = run_gate(warehouse, tmp_path / "docs")
+    assert result.success
+    assert {s.name for s in result.suites} >= {"share_breakdowns", "year_coverage", "headline_figures"}
+    assert all(s.evaluated > 0 for s in result.suites)
+    assert (tmp_path / "docs" / "index.html").exists()
+
+
+def test_published_file_records_what_it_was_built_from(published):
+    project, warehouse = published
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        info = connection.execute(
+            "select git_commit, build_kind, dbt_tests_passed, gx_expectations_passed from meta.build_info"
+        ).fetchone()
+        seeds = dict(connection.execute("select path, sha256 from meta.seed_checksums").fetchall())
+    assert info[1] == "full" and info[2] > 100 and info[3] > 20 and info[0]
+    on_disk = {str(p.relative_to(project)): sha256(p) for p in (project / "seeds").rglob("*.csv")}
+    assert seeds == on_disk
+
+
+def test_two_builds_from_the_same_inputs_have_identical_marts(published, tmp_path):
+    project, warehouse = published
+    second = tmp_path / "second.duckdb"
+    assert pipeline.build(full=True, project_dir=project, published=second) == 0
+    assert mart_checksums(second) == mart_checksums(warehouse)
+
+
+def test_rebuild_after_editing_a_seed_builds_only_what_changed_and_matches_a_full_build(tmp_path):
+    project = copy_project(tmp_path / "project")
+    incremental = tmp_path / "incremental" / "warehouse.duckdb"
+    assert pipeline.build(project_dir=project, published=incremental) == 0
+    edit_seed(
+        project,
+        COMPANY,
+        lambda raw: raw.replace(b"nvidia,2025,34.0", b"nvidia,2025,33.0").replace(
+            b"others,2025,25.0", b"others,2025,26.0"
+        ),
+    )
+
+    assert pipeline.build(project_dir=project, published=incremental) == 0
+    with duckdb.connect(str(incremental), read_only=True) as connection:
+        kind, nodes = connection.execute("select build_kind, dbt_nodes_passed from meta.build_info").fetchone()
+        nvidia = connection.execute(
+            "select share_pct from marts.fct_company_share where company_id = 'nvidia'"
+        ).fetchone()
+    assert (kind, nvidia) == ("incremental", (33.0,))
+    assert 0 < nodes < 100
+    full = tmp_path / "full" / "warehouse.duckdb"
+    assert pipeline.build(full=True, project_dir=project, published=full) == 0
+    assert mart_checksums(incremental) == mart_checksums(full)
+
+
+READER = textwrap.dedent(
+    """
+    import json, sys, time, duckdb
+    path, stop = sys.argv[1], sys.argv[2]
+    connection = duckdb.connect(path, read_only=True)
+    seen, errors, reads = set(), [], 0
+    print("ready", flush=True)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            seen.add(connection.execute("select build_id from meta.build_info").fetchone()[0])
+            connection.execute("select count(*) from marts.report_tables").fetchone()
+            reads += 1
+        except Exception as error:
+            errors.append(repr(error))
+        try:
+            open(stop).close()
+            break
+        except FileNotFoundError:
+            time.sleep(0.05)
+    print(json.dumps({"seen": sorted(seen), "errors": errors, "reads": reads}), flush=True)
+    """
+)
+
+
+def test_reader_keeps_reading_old_data_while_a_build_publishes(published, tmp_path):
+    import json
+
+    project, warehouse = published
+    old_build = build_id(warehouse)
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(warehouse), str(stop)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert reader.stdout.readline().strip() == "ready"
+        assert pipeline.build(full=True, project_dir=project, published=warehouse) == 0
+        new_build = build_id(warehouse)
+        stop.touch()
+        report = json.loads(reader.stdout.readline())
+    finally:
+        reader.kill()
+        reader.wait()
+    assert new_build != old_build
+    assert report["errors"] == []
+    assert report["seen"] == [old_build]
+    assert report["reads"] > 0
+
+
+def test_build_killed_at_any_point_leaves_published_file_and_next_build_succeeds(published, tmp_path):
+    project, warehouse = published
+    before = sha256(warehouse)
+    env = {**os.environ, WAREHOUSE_ENV: str(warehouse)}
+    for delay in (1.0, 3.0, 4.5, 6.0, 7.5):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scripts.build", "--full", "--project-dir", str(project)],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert sha256(warehouse) == before, f"published file changed by a build killed after {delay} s"
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            assert connection.execute("select count(*) from marts.report_tables").fetchone()[0] > 0
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "scripts.build", "--project-dir", str(project)],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert BuildPaths(warehouse).leftovers() == []
