@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup build test lint docs clean
+.PHONY: help setup build rebuild test lint docs bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -18,8 +18,11 @@ $(INSTALLED): requirements.txt constraints.txt
 
 setup: $(INSTALLED) ## Create .venv with the pinned dependencies
 
-build: $(INSTALLED) ## Set up if needed, then seed, build and test the warehouse
+build: $(INSTALLED) ## Set up if needed; check seeds, dbt build, gate, and publish the warehouse
 	$(BIN)/python -m scripts.build
+
+rebuild: $(INSTALLED) ## Like build, but rebuild every node rather than only what changed
+	$(BIN)/python -m scripts.build --full
 
 test: $(INSTALLED) ## Run the whole test suite (pytest, which also builds, lints and checks the dbt project)
 	$(BIN)/python -m pytest
@@ -28,6 +31,9 @@ lint: $(INSTALLED) ## sqlfluff (dbt templater, duckdb dialect) and ruff (lint an
 	ACM_WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models tests/singular
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+bench: $(INSTALLED) ## Benchmark the pipeline (a table of timings; not a test)
+	$(BIN)/python -m scripts.bench
 
 docs: $(INSTALLED) ## Generate the dbt docs site into target/
 	$(BIN)/dbt docs generate

@@ -7,6 +7,7 @@ broken). Every run rewrites the Data Docs, so a failed expectation can be read t
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -218,6 +219,8 @@ def describe_failure(result) -> str:
 
 def run_gate(warehouse: Path, data_docs: Path, project_dir: Path = PROJECT_DIR) -> GateResult:
     """Validate every suite against the warehouse file; write Data Docs to data_docs."""
+    # GX announces the temporary folder of its default docs site at INFO; the gate writes its own site
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     data_docs.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,186 @@
+"""Benchmark the pipeline (not a test): `make bench` prints a table of timings.
+
+- full build: `python -m scripts.build --full` in a fresh process, seed check to publish, wall time;
+  and the same pipeline again inside one warm process (imports already paid);
+- per dbt node: the full build's wall time over the number of dbt nodes it ran;
+- floor: every node's compiled SQL run back to back in one DuckDB connection, no dbt and no gate;
+- rebuild after editing one seed: the same two ways, after changing the company-share seed.
+
+Everything runs on a private copy of the project; the published warehouse is not touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from scripts import build as pipeline
+from scripts.project import PROJECT_DIR, WAREHOUSE_ENV
+
+PROJECT_ENTRIES = ["dbt_project.yml", "models", "seeds", "tests", "macros", "profiles"]
+EDITED_SEED = Path("seeds/assumptions/assumed_company_shares.csv")
+
+
+def copy_project(destination: Path) -> Path:
+    destination.mkdir(parents=True)
+    for entry in PROJECT_ENTRIES:
+        source = PROJECT_DIR / entry
+        if source.is_dir():
+            shutil.copytree(source, destination / entry, ignore=shutil.ignore_patterns("python", "__pycache__"))
+        else:
+            shutil.copy2(source, destination / entry)
+    return destination
+
+
+def edit_seed(project: Path, step: int) -> None:
+    """Move one point of share from NVIDIA to "others" (or back), keeping the shares at 100."""
+    path = project / EDITED_SEED
+    text = path.read_text(encoding="utf-8")
+    nvidia, others = (33.0, 26.0) if step % 2 else (34.0, 25.0)
+    lines = []
+    for line in text.split("\n"):
+        fields = line.split(",", 3)
+        if fields[0] == "nvidia":
+            fields[2] = str(nvidia)
+        elif fields[0] == "others":
+            fields[2] = str(others)
+        lines.append(",".join(fields))
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def cold_build(project: Path, warehouse: Path, *extra: str) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "scripts.build", "--project-dir", str(project), *extra],
+        cwd=PROJECT_DIR,
+        env={**os.environ, WAREHOUSE_ENV: str(warehouse)},
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+def warm_build(project: Path, warehouse: Path, full: bool) -> float:
+    started = time.perf_counter()
+    with open(os.devnull, "w") as sink:
+        stdout, stderr = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = sink
+        try:
+            code = pipeline.build(full=full, project_dir=project, published=warehouse)
+        finally:
+            sys.stdout, sys.stderr = stdout, stderr
+    if code != 0:
+        raise SystemExit(f"the benchmark build failed with exit code {code}")
+    return time.perf_counter() - started
+
+
+def dbt_node_count(warehouse: Path) -> int:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute("select dbt_nodes_passed from meta.build_info").fetchone()[0]
+
+
+def ordered_nodes(manifest: dict) -> list[dict]:
+    """Seeds, models and data tests in an order that respects their dependencies."""
+    nodes = {
+        uid: node
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] in ("seed", "model", "test")
+        and (node["resource_type"] == "seed" or node.get("compiled_code"))
+    }
+    done: set[str] = set()
+    order: list[dict] = []
+
+    def visit(uid: str) -> None:
+        if uid in done or uid not in nodes:
+            return
+        done.add(uid)
+        for parent in nodes[uid].get("depends_on", {}).get("nodes", []):
+            visit(parent)
+        order.append(nodes[uid])
+
+    for uid in sorted(nodes):
+        visit(uid)
+    return order
+
+
+def floor_seconds(project: Path) -> tuple[float, int]:
+    """Run every compiled statement in one in-memory DuckDB connection."""
+    manifest = json.loads((project / "target" / "manifest.json").read_text(encoding="utf-8"))
+    nodes = ordered_nodes(manifest)
+    connection = duckdb.connect(":memory:", config={"threads": 1})
+    # the compiled SQL names its database (the build's file): give the in-memory one that name
+    database = nodes[0]["database"]
+    connection.execute(f"attach ':memory:' as \"{database}\"")
+    connection.execute(f'use "{database}"')
+    for schema in {node["schema"] for node in nodes}:
+        connection.execute(f'create schema if not exists "{schema}"')
+    started = time.perf_counter()
+    for node in nodes:
+        relation = f'"{node["schema"]}"."{node["alias"]}"'
+        if node["resource_type"] == "seed":
+            types = node["config"].get("column_types", {})
+            path = project / node["original_file_path"]
+            connection.execute(
+                f"create or replace table {relation} as select * from read_csv(?, columns = ?)",
+                [
+                    str(path),
+                    types,
+                ],
+            )
+        elif node["resource_type"] == "model":
+            kind = "view" if node["config"]["materialized"] == "view" else "table"
+            connection.execute(f"create or replace {kind} {relation} as {node['compiled_code']}")
+        else:
+            connection.execute(f"select count(*) from ({node['compiled_code']}) as test_rows").fetchone()
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return elapsed, len(nodes)
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        project = copy_project(root / "project")
+        warehouse = root / "warehouse" / "bench.duckdb"
+        cold_build(project, warehouse, "--full")  # warm dbt's partial parsing and the OS file cache
+
+        full_cold = cold_build(project, warehouse, "--full")
+        nodes = dbt_node_count(warehouse)
+        edit_seed(project, 1)
+        rebuild_cold = cold_build(project, warehouse)
+        rebuilt_nodes = dbt_node_count(warehouse)
+
+        full_warm = warm_build(project, warehouse, full=True)
+        floor, floor_nodes = floor_seconds(project)  # the full build's manifest has every node compiled
+        edit_seed(project, 2)
+        rebuild_warm = warm_build(project, warehouse, full=False)
+
+    rows = [
+        ("full build, fresh process (wall)", f"{full_cold:.2f} s", f"{nodes} dbt nodes"),
+        ("full build, warm process", f"{full_warm:.2f} s", ""),
+        ("seconds per dbt node (end to end)", f"{full_cold / nodes:.3f} s", "target <= 0.10"),
+        ("floor: compiled SQL in one DuckDB connection", f"{floor:.2f} s", f"{floor_nodes} seeds, models, tests"),
+        ("floor per node", f"{floor / floor_nodes:.4f} s", ""),
+        ("rebuild after editing one seed, fresh process", f"{rebuild_cold:.2f} s", f"{rebuilt_nodes} dbt nodes"),
+        ("rebuild after editing one seed, warm process", f"{rebuild_warm:.2f} s", ""),
+        ("rebuild / full build, fresh process", f"{rebuild_cold / full_cold:.0%}", "target <= 60%"),
+        ("rebuild / full build, warm process", f"{rebuild_warm / full_warm:.0%}", "target <= 60%"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>9}  note")
+    print(f"{'-' * width}  {'-' * 9}  {'-' * 30}")
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value:>9}  {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
