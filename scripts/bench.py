@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,21 +22,9 @@ from pathlib import Path
 import duckdb
 
 from scripts import build as pipeline
-from scripts.project import PROJECT_DIR, WAREHOUSE_ENV
+from scripts.project import PROJECT_DIR, WAREHOUSE_ENV, copy_project
 
-PROJECT_ENTRIES = ["dbt_project.yml", "models", "seeds", "tests", "macros", "profiles"]
 EDITED_SEED = Path("seeds/assumptions/assumed_company_shares.csv")
-
-
-def copy_project(destination: Path) -> Path:
-    destination.mkdir(parents=True)
-    for entry in PROJECT_ENTRIES:
-        source = PROJECT_DIR / entry
-        if source.is_dir():
-            shutil.copytree(source, destination / entry, ignore=shutil.ignore_patterns("python", "__pycache__"))
-        else:
-            shutil.copy2(source, destination / entry)
-    return destination
 
 
 def edit_seed(project: Path, step: int) -> None:

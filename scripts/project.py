@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
@@ -11,6 +12,20 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROFILES_DIR = PROJECT_DIR / "profiles"
 WAREHOUSE_ENV = "ACM_WAREHOUSE_PATH"
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "accelerator_card_market.duckdb"
+# What a copy of the dbt project needs; the virtualenv, target/ and the warehouse stay behind.
+PROJECT_ENTRIES = ["dbt_project.yml", "models", "seeds", "tests", "macros", "profiles"]
+
+
+def copy_project(destination: Path) -> Path:
+    """A private copy of the dbt project (for tests and benchmarks that edit seeds)."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for entry in PROJECT_ENTRIES:
+        source = PROJECT_DIR / entry
+        if source.is_dir():
+            shutil.copytree(source, destination / entry, ignore=shutil.ignore_patterns("python", "__pycache__"))
+        else:
+            shutil.copy2(source, destination / entry)
+    return destination
 
 
 def warehouse_path() -> Path:

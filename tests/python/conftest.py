@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,9 +13,6 @@ import yaml
 from dbt.cli.main import dbtRunner
 
 from scripts.project import PROJECT_DIR, WAREHOUSE_ENV, release_duckdb
-
-# What a copy of the dbt project needs; the virtualenv, target/ and the warehouse stay behind.
-PROJECT_ENTRIES = ["dbt_project.yml", "models", "seeds", "tests", "macros", "profiles"]
 
 
 @dataclass
@@ -59,18 +55,6 @@ def run_dbt(args: list[str], project_dir: Path, warehouse: Path, target_dir: Pat
         nodes = len(result.result.results)
         failures = [r.node.name for r in result.result.results if r.status in ("fail", "error")]
     return DbtRun(success=result.success, warnings=warnings, failures=failures, node_count=nodes)
-
-
-def copy_project(destination: Path) -> Path:
-    """A private copy of the dbt project, to edit a seed without touching the repo."""
-    destination.mkdir(parents=True, exist_ok=True)
-    for entry in PROJECT_ENTRIES:
-        source = PROJECT_DIR / entry
-        if source.is_dir():
-            shutil.copytree(source, destination / entry, ignore=shutil.ignore_patterns("python", "__pycache__"))
-        else:
-            shutil.copy2(source, destination / entry)
-    return destination
 
 
 def read_seed(relative_path: str, project_dir: Path = PROJECT_DIR) -> list[dict[str, str]]:

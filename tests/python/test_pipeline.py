@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -13,11 +14,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import copy_project
 
 from scripts import build as pipeline
 from scripts.gate import run_gate
-from scripts.project import PROJECT_DIR, WAREHOUSE_ENV
+from scripts.project import PROJECT_DIR, WAREHOUSE_ENV, copy_project
 from scripts.publish import BuildPaths, mart_checksums
 
 
@@ -273,8 +273,6 @@ READER = textwrap.dedent(
 
 
 def test_reader_keeps_reading_old_data_while_a_build_publishes(published, tmp_path):
-    import json
-
     project, warehouse = published
     old_build = build_id(warehouse)
     stop = tmp_path / "stop"

@@ -10,9 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import copy_project, project_vars, read_seed, run_dbt
+from conftest import project_vars, read_seed, run_dbt
 
-from scripts.project import PROJECT_DIR
+from scripts.project import PROJECT_DIR, copy_project
 
 FACT_TABLES = ["fct_market_size", "fct_segment_forecast", "fct_company_share", "report_tables"]
 
