@@ -61,71 +61,82 @@ def build(full: bool = False, project_dir: Path = PROJECT_DIR, published: Path |
     paths = BuildPaths(published or warehouse_path())
     started = time.perf_counter()
     with build_lock(paths):
+        if paths.in_progress.exists():
+            # a killed build may have left dbt's partial-parse cache half written: parse afresh
+            (project_dir / "target" / "partial_parse.msgpack").unlink(missing_ok=True)
         for leftover in remove_leftovers(paths):
             print(f"Removed {leftover.name}, left by an interrupted build.")
+        paths.in_progress.touch()
+        try:
+            return run_pipeline(paths, full, project_dir, started)
+        finally:
+            paths.in_progress.unlink(missing_ok=True)
 
-        problems = check_seeds(project_dir)
-        if problems:
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            print(f"{len(problems)} problem(s) in the seeds: nothing was built. {UNCHANGED}", file=sys.stderr)
-            return 2
 
-        checksum = project_checksum(project_dir)
-        manifest = None
-        if not full and published_project_checksum(paths.published) == checksum:
-            manifest = published_manifest(paths.published)
-        with tempfile.TemporaryDirectory() as state_dir:
-            args = ["build"]
-            if manifest is not None:
-                (Path(state_dir) / "manifest.json").write_text(json.dumps(manifest))
-                shutil.copy2(paths.published, paths.staging)
-                args += ["--select", "state:modified+", "--state", state_dir]
-            previous = os.environ.get(WAREHOUSE_ENV)
-            os.environ[WAREHOUSE_ENV] = str(paths.staging)
-            try:
-                result = run_dbt(args, project_dir)
-            finally:
-                if previous is None:
-                    os.environ.pop(WAREHOUSE_ENV)
-                else:
-                    os.environ[WAREHOUSE_ENV] = previous
-        build_kind = "incremental" if manifest is not None else "full"
-        nodes_passed, tests_passed, failed = dbt_counts(result)
-        if not result.success:
-            for line in failed:
-                print(f"dbt: {line}", file=sys.stderr)
-            if result.exception is not None:
-                print(f"dbt: {result.exception}", file=sys.stderr)
-            paths.staging.unlink(missing_ok=True)
-            print(f"The dbt build failed: nothing was published. {UNCHANGED}", file=sys.stderr)
-            return 1
+def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path, started: float) -> int:
+    """Check, build, gate and publish; the caller holds the build lock."""
+    problems = check_seeds(project_dir)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) in the seeds: nothing was built. {UNCHANGED}", file=sys.stderr)
+        return 2
 
-        gate = run_gate(paths.staging, paths.data_docs, project_dir)
-        for suite in gate.suites:
-            print(suite.summary())
-        print(f"Data Docs: {gate.data_docs}")
-        if not gate.success:
-            paths.staging.unlink(missing_ok=True)
-            print(f"The gate failed: nothing was published. {UNCHANGED}", file=sys.stderr)
-            return 1
+    checksum = project_checksum(project_dir)
+    manifest = None
+    if not full and published_project_checksum(paths.published) == checksum:
+        manifest = published_manifest(paths.published)
+    with tempfile.TemporaryDirectory() as state_dir:
+        args = ["build"]
+        if manifest is not None:
+            (Path(state_dir) / "manifest.json").write_text(json.dumps(manifest))
+            shutil.copy2(paths.published, paths.staging)
+            args += ["--select", "state:modified+", "--state", state_dir]
+        previous = os.environ.get(WAREHOUSE_ENV)
+        os.environ[WAREHOUSE_ENV] = str(paths.staging)
+        try:
+            result = run_dbt(args, project_dir)
+        finally:
+            if previous is None:
+                os.environ.pop(WAREHOUSE_ENV)
+            else:
+                os.environ[WAREHOUSE_ENV] = previous
+    build_kind = "incremental" if manifest is not None else "full"
+    nodes_passed, tests_passed, failed = dbt_counts(result)
+    if not result.success:
+        for line in failed:
+            print(f"dbt: {line}", file=sys.stderr)
+        if result.exception is not None:
+            print(f"dbt: {result.exception}", file=sys.stderr)
+        paths.staging.unlink(missing_ok=True)
+        print(f"The dbt build failed: nothing was published. {UNCHANGED}", file=sys.stderr)
+        return 1
 
-        target_manifest = project_dir / "target" / "manifest.json"
-        record_build(
-            paths.staging,
-            BuildRecord(
-                build_kind=build_kind,
-                dbt_nodes_passed=nodes_passed,
-                dbt_tests_passed=tests_passed,
-                gx_suites_passed=sum(s.success for s in gate.suites),
-                gx_expectations_passed=gate.expectations_passed,
-                seeds={name: spec.path for name, spec in load_specs(project_dir).items()},
-                manifest_json=target_manifest.read_text(encoding="utf-8"),
-                project_checksum=checksum,
-            ),
-            project_dir,
-        )
-        publish(paths)
+    gate = run_gate(paths.staging, paths.data_docs, project_dir)
+    for suite in gate.suites:
+        print(suite.summary())
+    print(f"Data Docs: {gate.data_docs}")
+    if not gate.success:
+        paths.staging.unlink(missing_ok=True)
+        print(f"The gate failed: nothing was published. {UNCHANGED}", file=sys.stderr)
+        return 1
+
+    target_manifest = project_dir / "target" / "manifest.json"
+    record_build(
+        paths.staging,
+        BuildRecord(
+            build_kind=build_kind,
+            dbt_nodes_passed=nodes_passed,
+            dbt_tests_passed=tests_passed,
+            gx_suites_passed=sum(s.success for s in gate.suites),
+            gx_expectations_passed=gate.expectations_passed,
+            seeds={name: spec.path for name, spec in load_specs(project_dir).items()},
+            manifest_json=target_manifest.read_text(encoding="utf-8"),
+            project_checksum=checksum,
+        ),
+        project_dir,
+    )
+    publish(paths)
     elapsed = time.perf_counter() - started
     print(
         f"Published {paths.published} ({build_kind} build: {nodes_passed} dbt nodes and "

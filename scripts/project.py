@@ -28,6 +28,14 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
+def storage_version() -> str:
+    """The DuckDB storage format the warehouse is written in, as the profile pins it."""
+    import yaml
+
+    profile = yaml.safe_load((PROFILES_DIR / "profiles.yml").read_text(encoding="utf-8"))
+    return profile["accelerator_card_market"]["outputs"]["duckdb"]["config_options"]["storage_compatibility_version"]
+
+
 def warehouse_path() -> Path:
     """The DuckDB file the default target writes, as the profile resolves it."""
     return Path(os.environ.get(WAREHOUSE_ENV, DEFAULT_WAREHOUSE)).resolve()

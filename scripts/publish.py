@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from scripts.project import PROJECT_DIR
+from scripts.project import PROJECT_DIR, storage_version
 
 MART_SCHEMA = "marts"
 META_SCHEMA = "meta"
@@ -43,6 +43,11 @@ class BuildPaths:
     @property
     def lock(self) -> Path:
         return self.published.with_name(f".{self.published.name}.lock")
+
+    @property
+    def in_progress(self) -> Path:
+        """Present while a build runs: found at the start of a build, it means the last one was killed."""
+        return self.published.with_name(f".staging-{self.published.name}.in-progress")
 
     @property
     def data_docs(self) -> Path:
@@ -100,7 +105,8 @@ class BuildRecord:
 def record_build(staging: Path, record: BuildRecord, project_dir: Path = PROJECT_DIR) -> None:
     """Write what the staging file was built from into its meta schema, then checkpoint it."""
     built_at = datetime.now(UTC).replace(tzinfo=None)
-    with duckdb.connect(str(staging)) as connection:
+    # written in the pinned storage format, like the rest of the file
+    with duckdb.connect(str(staging), config={"storage_compatibility_version": storage_version()}) as connection:
         connection.execute(f"create schema if not exists {META_SCHEMA}")
         connection.execute(
             f"""

@@ -305,7 +305,7 @@ def test_build_killed_at_any_point_leaves_published_file_and_next_build_succeeds
     for fraction in (0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95):
         before = sha256(warehouse)
         process = subprocess.Popen(
-            command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )
         time.sleep(duration * fraction)
         if process.poll() is None:
@@ -318,7 +318,7 @@ def test_build_killed_at_any_point_leaves_published_file_and_next_build_succeeds
                 # in full, and a file that passes the gate
                 assert run_gate(warehouse, tmp_path / "docs").success, f"killed at {fraction:.0%}"
         else:
-            assert process.returncode == 0  # it finished first, and published
+            assert process.returncode == 0, process.stderr.read()  # it finished first, and published
         with duckdb.connect(str(warehouse), read_only=True) as connection:
             assert connection.execute("select count(*) from marts.report_tables").fetchone()[0] > 0
     assert killed >= 4
