@@ -1,0 +1,164 @@
+"""Reads for the dashboard: short-lived read-only connections to the published warehouse.
+
+Each read opens the file, queries it and closes it, so a build can always publish a new file and
+the next read sees it. Results are cached per file version (inode and modification time): a new
+publish is a new version.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_WAREHOUSE = REPO_DIR / "warehouse" / "accelerator_card_market.duckdb"
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("ACM_WAREHOUSE_PATH", DEFAULT_WAREHOUSE))
+
+
+def file_version(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_ino, status.st_mtime_ns
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _read(path: str, version: tuple[int, int], sql: str, parameters: tuple) -> pd.DataFrame:
+    with duckdb.connect(path, read_only=True) as connection:
+        return connection.execute(sql, list(parameters)).df()
+
+
+def read(sql: str, *parameters) -> pd.DataFrame:
+    path = warehouse_path()
+    return _read(str(path), file_version(path), sql, parameters)
+
+
+def is_published() -> bool:
+    return warehouse_path().exists()
+
+
+def build_info() -> pd.DataFrame:
+    return read("select built_at_utc, git_commit, build_kind from meta.build_info")
+
+
+def global_market() -> pd.DataFrame:
+    return read(
+        "select year, value_usd, yoy_growth_pct, basis, source_id from marts.fct_market_size "
+        "where geography_id = 'global' order by year"
+    )
+
+
+def reported_growth() -> pd.DataFrame:
+    return read(
+        "select growth_pct as cagr_pct, fiscal_period from marts.fct_cited_financials where metric = 'market_cagr'"
+    )
+
+
+def geographies() -> pd.DataFrame:
+    return read(
+        "select geography_id, parent_geography_id, geography_level, label_en, label_zh_hant, sort_order, "
+        "is_in_report from marts.dim_geography order by sort_order"
+    )
+
+
+def dimensions() -> pd.DataFrame:
+    return read(
+        "select distinct dimension_id, dimension_label_en, dimension_label_zh_hant, min(sort_order) as sort_order "
+        "from marts.dim_segment group by all order by sort_order"
+    )
+
+
+def segment_forecast(geography_id: str, dimension_id: str) -> pd.DataFrame:
+    return read(
+        """
+        select f.year, f.segment_id, s.label_en, s.label_zh_hant, s.sort_order, f.value_usd, f.share_pct,
+            f.yoy_growth_pct, f.forecast_cagr_pct, f.basis, f.source_id
+        from marts.fct_segment_forecast as f
+        inner join marts.dim_segment as s using (dimension_id, segment_id)
+        where f.geography_id = ? and f.dimension_id = ?
+        order by s.sort_order, f.year
+        """,
+        geography_id,
+        dimension_id,
+    )
+
+
+def geography_values(year: int, dimension_id: str | None) -> pd.DataFrame:
+    """Regions and countries in one year: totals, or one dimension's segments."""
+    if dimension_id is None:
+        return read(
+            """
+            select g.geography_id, g.geography_level, g.parent_geography_id, g.label_en, g.label_zh_hant,
+                g.sort_order, g.is_in_report, 'total' as segment_id, 'Total' as segment_en, '合計' as segment_zh_hant,
+                m.value_usd, m.share_of_parent_pct as share_pct, m.basis
+            from marts.fct_market_size as m
+            inner join marts.dim_geography as g using (geography_id)
+            where m.year = ? and g.geography_level <> 'global'
+            order by g.sort_order
+            """,
+            year,
+        )
+    return read(
+        """
+        select g.geography_id, g.geography_level, g.parent_geography_id, g.label_en, g.label_zh_hant,
+            g.sort_order, g.is_in_report, f.segment_id, s.label_en as segment_en, s.label_zh_hant as segment_zh_hant,
+            f.value_usd, f.share_pct, f.basis
+        from marts.fct_segment_forecast as f
+        inner join marts.dim_geography as g using (geography_id)
+        inner join marts.dim_segment as s using (dimension_id, segment_id)
+        where f.year = ? and f.dimension_id = ? and g.geography_level <> 'global'
+        order by g.sort_order, s.sort_order
+        """,
+        year,
+        dimension_id,
+    )
+
+
+def company_shares() -> pd.DataFrame:
+    return read(
+        """
+        select c.company_id, c.company_name_en, c.company_name_zh_hant, c.sort_order, f.year, f.share_pct,
+            f.value_usd, f.basis, f.source_id
+        from marts.fct_company_share as f
+        inner join marts.dim_company as c using (company_id)
+        order by c.sort_order
+        """
+    )
+
+
+def cited_figures() -> pd.DataFrame:
+    return read(
+        """
+        select f.organisation, f.metric, f.fiscal_period, f.value, f.unit, f.value_qualifier, f.growth_pct,
+            f.growth_comparison, f.implied_base_value, f.implied_growth_multiple, f.basis, f.source_id,
+            d.title, d.publisher, d.published_on, d.date_precision
+        from marts.fct_cited_financials as f
+        inner join marts.dim_source as d using (source_id)
+        order by f.organisation, f.figure_id
+        """
+    )
+
+
+def report_sections() -> pd.DataFrame:
+    return read(
+        "select distinct section, section_sort_order, title_en, title_zh_hant, breakdown "
+        "from marts.report_tables order by section_sort_order"
+    )
+
+
+def report_table(section: str) -> pd.DataFrame:
+    return read(
+        """
+        select section, title_en, title_zh_hant, geography, breakdown, segment_id, segment, segment_zh_hant,
+            segment_sort_order, year, value_usd, share_pct, basis, source_id
+        from marts.report_tables
+        where section = ?
+        order by segment_sort_order, year
+        """,
+        section,
+    )

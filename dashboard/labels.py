@@ -1,0 +1,66 @@
+"""The dashboard's words in the report's two languages, and the mark every figure carries."""
+
+from __future__ import annotations
+
+LANGUAGES = {"en": "English", "zh-Hant": "繁體中文"}
+
+TEXT = {
+    "title": {"en": "Accelerator card market, 2021-2031", "zh-Hant": "加速卡市場，2021-2031年"},
+    "language": {"en": "Language", "zh-Hant": "語言"},
+    "page": {"en": "Page", "zh-Hant": "頁面"},
+    "overview": {"en": "Overview", "zh-Hant": "總覽"},
+    "segments": {"en": "Segments", "zh-Hant": "細分市場"},
+    "geography": {"en": "Geography", "zh-Hant": "地區"},
+    "companies": {"en": "Companies", "zh-Hant": "公司"},
+    "cited": {"en": "Cited figures", "zh-Hant": "引用數據"},
+    "report_tables": {"en": "Report tables", "zh-Hant": "報告表格"},
+    "market_2025": {"en": "Market size 2025 (USD bn)", "zh-Hant": "2025年市場規模（十億美元）"},
+    "market_2031": {"en": "Market size 2031 (USD bn)", "zh-Hant": "2031年市場規模（十億美元）"},
+    "cagr": {"en": "CAGR 2025-2031", "zh-Hant": "複合年成長率 2025-2031"},
+    "year": {"en": "Year", "zh-Hant": "年份"},
+    "value_bn": {"en": "Value (USD bn)", "zh-Hant": "金額（十億美元）"},
+    "share_pct": {"en": "Share (%)", "zh-Hant": "佔有率（%）"},
+    "growth_pct": {"en": "Growth y/y (%)", "zh-Hant": "年成長率（%）"},
+    "cagr_pct": {"en": "CAGR 2025-2031 (%)", "zh-Hant": "複合年成長率 2025-2031（%）"},
+    "basis": {"en": "Basis", "zh-Hant": "依據"},
+    "segment": {"en": "Segment", "zh-Hant": "細分"},
+    "geography_label": {"en": "Geography", "zh-Hant": "地區"},
+    "dimension": {"en": "Breakdown", "zh-Hant": "分類"},
+    "total": {"en": "Total market", "zh-Hant": "市場總額"},
+    "company": {"en": "Company", "zh-Hant": "公司"},
+    "section": {"en": "Report section", "zh-Hant": "報告章節"},
+    "download": {"en": "Download CSV", "zh-Hant": "下載 CSV"},
+    "source": {"en": "Source", "zh-Hant": "來源"},
+    "published_on": {"en": "Published", "zh-Hant": "出版日期"},
+    "not_published": {
+        "en": "No published warehouse yet: run `make build`.",
+        "zh-Hant": "尚未發布資料倉儲：請執行 `make build`。",
+    },
+    "legend": {
+        "en": "reported: stated by the report · derived: computed from reported figures · "
+        "† assumption: this warehouse's estimate, not a figure of the report",
+        "zh-Hant": "報告數據：報告所載 · 推算：由報告數據計算 · † 假設：本資料倉儲之估計，非報告數據",
+    },
+    "built": {"en": "Published build", "zh-Hant": "已發布版本"},
+    "headline_note": {
+        "en": "Headline figures as the report states them; the CAGR is recomputed from the warehouse.",
+        "zh-Hant": "報告所載之主要數據；複合年成長率由資料倉儲重新計算。",
+    },
+}
+
+BASIS = {
+    "reported": {"en": "reported", "zh-Hant": "報告數據"},
+    "derived": {"en": "derived", "zh-Hant": "推算"},
+    "assumption": {"en": "assumption †", "zh-Hant": "假設 †"},
+}
+
+PAGES = ["overview", "segments", "geography", "companies", "cited", "report_tables"]
+
+
+def t(key: str, language: str) -> str:
+    return TEXT[key][language]
+
+
+def basis_mark(basis: str, language: str) -> str:
+    """How a figure's basis is shown next to it: an assumption always carries its dagger."""
+    return BASIS[basis][language]
