@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup build rebuild test lint docs bench clean
+.PHONY: help setup build rebuild test lint dashboard sql docs bench browser clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,19 +24,38 @@ build: $(INSTALLED) ## Set up if needed; check seeds, dbt build, gate, and publi
 rebuild: $(INSTALLED) ## Like build, but rebuild every node rather than only what changed
 	$(BIN)/python -m scripts.build --full
 
-test: $(INSTALLED) ## Run the whole test suite (pytest, which also builds, lints and checks the dbt project)
+test: $(INSTALLED) browser ## Run the whole test suite (pytest, which also builds, lints and checks the dbt project)
 	$(BIN)/python -m pytest
+
+# The browser test drives Debian's Chromium (Playwright cannot download browsers here), with CJK fonts
+# for the zh-Hant pages.
+browser:
+	@test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi "noto sans cjk" || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
 lint: $(INSTALLED) ## sqlfluff (dbt templater, duckdb dialect) and ruff (lint and format)
 	ACM_WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models tests/singular
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+DASHBOARD_PORT ?= 8501
+dashboard: $(INSTALLED) ## Serve the dashboard on 127.0.0.1 (reads the published warehouse)
+	@echo "Dashboard: http://127.0.0.1:$(DASHBOARD_PORT)"
+	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(DASHBOARD_PORT) \
+		--server.headless true --browser.gatherUsageStats false
+
+sql: $(INSTALLED) ## Open a read-only SQL session (DuckDB CLI) on the published warehouse
+	$(BIN)/duckdb -readonly $${ACM_WAREHOUSE_PATH:-warehouse/accelerator_card_market.duckdb}
+
 bench: $(INSTALLED) ## Benchmark the pipeline (a table of timings; not a test)
 	$(BIN)/python -m scripts.bench
 
-docs: $(INSTALLED) ## Generate the dbt docs site into target/
+DOCS_PORT ?= 8080
+docs: $(INSTALLED) ## Build the dbt docs site (models, columns, lineage, exposure) and serve it on 127.0.0.1
+	$(BIN)/dbt seed --quiet && $(BIN)/dbt run --quiet  # the catalog reads the development file, never the published one
 	$(BIN)/dbt docs generate
+	@echo "Docs: http://127.0.0.1:$(DOCS_PORT)"
+	$(BIN)/dbt docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
 clean: ## Remove dbt's target and logs
 	rm -rf target logs

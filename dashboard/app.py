@@ -165,6 +165,8 @@ def companies(language: str) -> None:
     frame = with_marks(data.company_shares(), language)
     frame["company"] = frame["company_name_en" if language == "en" else "company_name_zh_hant"]
     frame["value_bn"] = frame["value_usd"] / 1e9
+    leader = frame.sort_values("share_pct", ascending=False).iloc[0]
+    st.metric(f"{leader['company']} · {int(leader['year'])} · {leader['mark']}", f"{leader['share_pct']:.1f}%")
     chart = (
         alt.Chart(frame)
         .mark_bar()

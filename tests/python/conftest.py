@@ -75,6 +75,28 @@ class BuiltWarehouse:
         return duckdb.connect(str(self.path), read_only=True)
 
 
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def published_warehouse(tmp_path_factory) -> tuple[Path, Path]:
+    """A project copy and the warehouse `make build`'s pipeline published from it, for readers' tests."""
+    from scripts import build as pipeline
+    from scripts.project import copy_project
+
+    root = tmp_path_factory.mktemp("readers")
+    project = copy_project(root / "project")
+    warehouse = root / "warehouse" / "accelerator_card_market.duckdb"
+    assert pipeline.build(full=True, project_dir=project, published=warehouse) == 0
+    return project, warehouse
+
+
 @pytest.fixture(scope="session")
 def built_warehouse(tmp_path_factory) -> Iterator[BuiltWarehouse]:
     """The repo's project built once, into a temporary DuckDB file."""

@@ -1,0 +1,98 @@
+"""The dashboard's pages, run by Streamlit's AppTest against a published warehouse."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from conftest import read_seed
+from streamlit.testing.v1 import AppTest
+
+from scripts.project import PROJECT_DIR
+
+APP = str(PROJECT_DIR / "dashboard" / "app.py")
+PAGES = ["overview", "segments", "geography", "companies", "cited", "report_tables"]
+
+
+@pytest.fixture
+def open_app(published_warehouse, monkeypatch):
+    _, warehouse = published_warehouse
+    monkeypatch.setenv("ACM_WAREHOUSE_PATH", str(warehouse))
+
+    def run(page: str, language: str = "en", **parameters: str) -> AppTest:
+        app = AppTest.from_file(APP, default_timeout=60)
+        app.query_params["page"] = page
+        app.query_params["lang"] = language
+        for key, value in parameters.items():
+            app.query_params[key] = value
+        app.run()
+        assert not app.exception, [e.value for e in app.exception]
+        return app
+
+    return run
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_in_both_languages(open_app, page, language):
+    from dashboard.labels import t
+
+    app = open_app(page, language)
+    assert app.title[0].value == t("title", language)
+    assert app.header[0].value == t(page, language)
+    assert app.dataframe, "every page shows its figures in a table"
+
+
+def test_overview_shows_the_reported_headline_figures_with_their_basis(open_app):
+    sizes = {row["year"]: row["value"] for row in read_seed("report/report_market_size.csv")}
+    cagr = read_seed("report/report_market_growth.csv")[0]["cagr_pct"]
+    metrics = {m.label: m.value for m in open_app("overview").metric}
+    assert metrics == {
+        "Market size 2025 (USD bn) · reported": f"{float(sizes['2025']):.2f}",
+        "Market size 2031 (USD bn) · reported": f"{float(sizes['2031']):.2f}",
+        "CAGR 2025-2031 · derived": f"{float(cagr):.2f}%",
+    }
+
+
+def test_assumption_figures_are_never_shown_without_their_mark(open_app, published_warehouse):
+    _, warehouse = published_warehouse
+    for page in ["overview", "segments", "geography", "companies"]:
+        table = open_app(page).dataframe[0].value
+        basis_column = table["Basis"]
+        assert basis_column.isin(["reported", "derived", "assumption †"]).all(), page
+    segments = open_app("segments").dataframe[0].value
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        bases = connection.execute("select distinct basis from marts.fct_segment_forecast").fetchall()
+    assert bases == [("assumption",)]
+    assert set(segments["Basis"]) == {"assumption †"}
+
+
+def test_report_tables_page_lays_out_a_section_and_offers_it_as_csv(open_app, published_warehouse):
+    _, warehouse = published_warehouse
+    app = open_app("report_tables", section="8.3.1.2.3")
+    assert app.selectbox[0].value == "8.3.1.2.3"
+    laid_out = app.dataframe[0].value
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        expected = connection.execute(
+            "select segment, round(share_pct, 2) from marts.report_tables where section = '8.3.1.2.3' and year = 2031"
+        ).fetchall()
+    assert {(row, laid_out.loc[row, "2031"]) for row in laid_out.index} == set(expected)
+    assert app.get("download_button")
+
+
+def test_zh_hant_shows_the_labels_of_the_zh_hant_edition(open_app):
+    applications = {
+        row["label_zh_hant"] for row in read_seed("reference/segments.csv") if row["dimension_id"] == "application"
+    }
+    app = open_app("report_tables", "zh-Hant", section="8.3.1.2.3")
+    assert set(app.dataframe[0].value.index) == applications
+    assert app.selectbox[0].value == "8.3.1.2.3"
+
+
+def test_cited_figures_page_lists_every_figure_with_its_source_document(open_app, published_warehouse):
+    _, warehouse = published_warehouse
+    table = open_app("cited").dataframe[0].value
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        count = connection.execute("select count(*) from marts.fct_cited_financials").fetchone()[0]
+    assert len(table) == count
+    assert table["publisher"].notna().all()
+    assert "NVIDIA Announces Financial Results for Second Quarter Fiscal 2025" in set(table["title"])
