@@ -25,6 +25,9 @@ BOM = b"\xef\xbb\xbf"
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 INTEGER = re.compile(r"^[+-]?\d+$")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# Type names as DuckDB and PostgreSQL spell them (a declared type may be either engine's or standard SQL).
+WHOLE_NUMBER_TYPES = ("integer", "int", "int4", "bigint", "int8", "smallint", "int2")
+NUMBER_TYPES = (*WHOLE_NUMBER_TYPES, "double precision", "double", "float8", "float", "real", "float4", "numeric")
 
 
 @dataclass(frozen=True)
@@ -148,14 +151,14 @@ def type_problem(value: str, declared: str) -> str | None:
     """Why value is not of the declared type, or None where it is (an empty value is a null)."""
     if value == "":
         return None
-    kind = declared.lower()
-    if kind in ("integer", "int", "bigint", "double", "float", "decimal", "numeric") or kind.startswith("decimal"):
+    kind = " ".join(declared.lower().split())
+    if kind in NUMBER_TYPES or kind.startswith(("decimal", "numeric")):
         stripped = value.strip()
         if stripped.endswith("%"):
             return f"expected a number without a percent sign (e.g. {stripped[:-1].strip()}), found {value!r}"
         if THOUSANDS.match(stripped):
             return f"expected a number without thousands separators (e.g. {stripped.replace(',', '')}), found {value!r}"
-        if kind in ("integer", "int", "bigint"):
+        if kind in WHOLE_NUMBER_TYPES:
             return None if INTEGER.match(stripped) else f"expected a whole number, found {value!r}"
         if not NUMBER.match(stripped) or not math.isfinite(float(stripped)):
             return f"expected a number, found {value!r}"
@@ -239,7 +242,7 @@ def check_shares(data: SeedData, name: str, loaded: dict[str, SeedData], toleran
     groups: dict[tuple, list[tuple[int, float]]] = defaultdict(list)
     for row_number, values in data.rows:
         value = values[column]
-        if value == "" or type_problem(value, "double"):
+        if value == "" or type_problem(value, "double precision"):
             continue
         share = float(value)
         if not 0 <= share <= 100:
