@@ -48,7 +48,7 @@ final as (
         100 * (
             power(
                 last_year_value_usd / nullif(base_year_value_usd, 0),
-                1.0 / ({{ var('last_year') }} - {{ var('forecast_base_year') }})
+                1 / cast({{ var('last_year') - var('forecast_base_year') }} as {{ type_double() }})
             )
             - 1
         ) as forecast_cagr_pct,

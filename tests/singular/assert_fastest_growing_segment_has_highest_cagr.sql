@@ -23,7 +23,7 @@ global_segments as (
         power(
             max(case when segment_forecast.year = {{ var('last_year') }} then segment_forecast.value_usd end)
             / max(case when segment_forecast.year = {{ var('first_year') }} then segment_forecast.value_usd end),
-            1.0 / ({{ var('last_year') }} - {{ var('first_year') }})
+            1 / cast({{ var('last_year') - var('first_year') }} as {{ type_double() }})
         ) as horizon_growth_factor
     from segment_forecast
     inner join named_segment
@@ -57,8 +57,8 @@ faster_rivals as (
 named_missing as (
     select
         'named segment has no forecast' as segment_id,
-        null as forecast_cagr_pct,
-        null as named_forecast_cagr_pct
+        cast(null as {{ type_double() }}) as forecast_cagr_pct,
+        cast(null as {{ type_double() }}) as named_forecast_cagr_pct
     where not exists (select 1 from named)
 ),
 

@@ -18,8 +18,8 @@ size_mismatches as (
         'market_size' as figure,
         reported_size.geography_id,
         reported_size.year,
-        round(reported_size.value_usd / 1e9, 2) as reported,
-        round(market_size.value_usd / 1e9, 2) as reproduced
+        {{ round_to_places('reported_size.value_usd / 1e9', 2) }} as reported,
+        {{ round_to_places('market_size.value_usd / 1e9', 2) }} as reproduced
     from reported_size
     left join market_size
         on
@@ -27,24 +27,21 @@ size_mismatches as (
             and reported_size.year = market_size.year
     where
         market_size.value_usd is null
-        or round(market_size.value_usd / 1e9, 2) <> round(reported_size.value_usd / 1e9, 2)
+        or {{ round_to_places('market_size.value_usd / 1e9', 2) }}
+        <> {{ round_to_places('reported_size.value_usd / 1e9', 2) }}
 ),
 
-growth_mismatches as (
+growth_reproduced as (
     select
-        'cagr_pct' as figure,
         reported_growth.geography_id,
         reported_growth.period_end_year as year,
-        round(reported_growth.cagr_pct, 2) as reported,
-        round(
-            100 * (
-                power(
-                    period_end.value_usd / period_start.value_usd,
-                    1.0 / (reported_growth.period_end_year - reported_growth.period_start_year)
-                ) - 1
-            ),
-            2
-        ) as reproduced
+        reported_growth.cagr_pct,
+        100 * (
+            power(
+                period_end.value_usd / period_start.value_usd,
+                1 / cast(reported_growth.period_end_year - reported_growth.period_start_year as {{ type_double() }})
+            ) - 1
+        ) as reproduced_cagr_pct
     from reported_growth
     left join market_size as period_start
         on
@@ -54,6 +51,16 @@ growth_mismatches as (
         on
             reported_growth.geography_id = period_end.geography_id
             and reported_growth.period_end_year = period_end.year
+),
+
+growth_mismatches as (
+    select
+        'cagr_pct' as figure,
+        geography_id,
+        year,
+        {{ round_to_places('cagr_pct', 2) }} as reported,
+        {{ round_to_places('reproduced_cagr_pct', 2) }} as reproduced
+    from growth_reproduced
 ),
 
 growth_failures as (
