@@ -1,0 +1,185 @@
+"""The warehouse on PostgreSQL 15: the same project builds there with every test passing, its readers
+can read the marts and nothing else, and every mart agrees with DuckDB's row by row.
+
+Runs on a throw-away server of its own (scripts/postgres.py); `pytest -m "not postgres"` leaves it out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from conftest import DbtRun, run_dbt
+
+from scripts import postgres
+from scripts.project import PROJECT_DIR
+
+psycopg2 = pytest.importorskip("psycopg2", reason="dbt-postgres (which brings psycopg2) is not installed")
+errors = pytest.importorskip("psycopg2.errors")
+pytest.importorskip("dbt.adapters.postgres", reason="dbt-postgres is not installed")
+
+pytestmark = pytest.mark.postgres
+
+READER = postgres.READER_ROLE
+RELATIVE_TOLERANCE = 1e-9
+# Figures that are 0 on one engine may be a rounding error of 1e-15 on the other (a growth of 0%).
+ABSOLUTE_TOLERANCE = 1e-12
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[postgres.Server]:
+    if not postgres.is_available():
+        pytest.skip("PostgreSQL's binaries are not installed (set ACM_PG_BINDIR to their folder)")
+    with postgres.running_server() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def postgres_build(server, tmp_path_factory) -> DbtRun:
+    """`dbt build --target postgres` of the repo's project, in this process."""
+    workdir = tmp_path_factory.mktemp("postgres-build")
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in server.env().items():
+            env.setenv(name, value)
+        # the DuckDB path is never opened: the postgres target does not read it
+        return run_dbt(["build", "--target", "postgres"], PROJECT_DIR, workdir / "unused.duckdb", workdir / "target")
+
+
+@pytest.fixture
+def superuser(server, postgres_build):
+    connection = psycopg2.connect(**server.connect_kwargs())
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def reader(server, postgres_build):
+    """A session that acts as acm_reader (a group role without login, as reader logins inherit it)."""
+    connection = psycopg2.connect(**server.connect_kwargs())
+    with connection.cursor() as cursor:
+        cursor.execute(f"set role {READER}")
+        cursor.execute("select current_user, (select rolsuper from pg_roles where rolname = current_user)")
+        assert cursor.fetchone() == (READER, False)
+    connection.commit()
+    yield connection
+    connection.close()
+
+
+def mart_tables(connection) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("select table_name from information_schema.tables where table_schema = 'marts' order by 1")
+        return [name for (name,) in cursor.fetchall()]
+
+
+def test_build_on_postgres_passes_every_node_with_no_warning(postgres_build):
+    assert postgres_build.success, postgres_build.failures
+    assert postgres_build.failures == []
+    assert postgres_build.warnings == []
+    assert postgres_build.node_count > 200
+
+
+def test_reader_role_can_select_from_every_mart(superuser, reader):
+    tables = mart_tables(superuser)
+    assert "report_tables" in tables and len(tables) >= 9, tables
+    with reader.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"select count(*) from marts.{table}")
+            assert cursor.fetchone()[0] > 0, table
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "create table marts.reader_scratch (id integer)",
+        "insert into marts.dim_company select * from marts.dim_company",
+        "update marts.fct_market_size set value_usd = 0",
+        "delete from marts.dim_source",
+        "truncate marts.report_tables",
+        "drop table marts.fct_company_share",
+        "select count(*) from staging.stg_reference__sources",
+    ],
+    ids=["create", "insert", "update", "delete", "truncate", "drop", "read-staging"],
+)
+def test_reader_role_cannot_write_to_marts_or_read_below_them(reader, statement):
+    with reader.cursor() as cursor, pytest.raises(errors.InsufficientPrivilege):
+        cursor.execute(statement)
+    reader.rollback()
+
+
+def comparable(value):
+    """A value as both drivers can agree on it: a numeric (Decimal) as float; dates, text and the rest as they are."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def sort_key(row: tuple) -> tuple:
+    return tuple((value is None, value if value is not None else 0) for value in row)
+
+
+def same_value(left, right) -> bool:
+    if isinstance(left, float) or isinstance(right, float):
+        if left is None or right is None:
+            return left is right
+        return math.isclose(left, right, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE)
+    return left == right
+
+
+def test_every_mart_on_postgres_matches_duckdb_row_by_row(superuser, warehouse_connection):
+    tables = mart_tables(superuser)
+    duckdb_tables = [
+        name
+        for (name,) in warehouse_connection.sql(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+        ).fetchall()
+    ]
+    assert tables == duckdb_tables
+
+    for table in tables:
+        with superuser.cursor() as cursor:
+            cursor.execute(f"select * from marts.{table}")
+            columns = [column.name for column in cursor.description]
+            postgres_rows = sorted((tuple(map(comparable, row)) for row in cursor.fetchall()), key=sort_key)
+        duckdb_relation = warehouse_connection.sql(f"select * from marts.{table}")
+        assert duckdb_relation.columns == columns, table
+        duckdb_rows = sorted((tuple(map(comparable, row)) for row in duckdb_relation.fetchall()), key=sort_key)
+
+        assert len(postgres_rows) == len(duckdb_rows), table
+        for postgres_row, duckdb_row in zip(postgres_rows, duckdb_rows, strict=True):
+            differing = [
+                (column, left, right)
+                for column, left, right in zip(columns, postgres_row, duckdb_row, strict=True)
+                if not same_value(left, right)
+            ]
+            assert differing == [], (table, postgres_row[:4])
+
+
+def test_throw_away_server_is_stopped_and_removed_after_use(server):
+    with postgres.running_server() as running:
+        assert running.is_running()
+        connection = psycopg2.connect(**running.connect_kwargs(), connect_timeout=5)
+        connection.close()
+    assert not running.base_dir.exists()
+    with pytest.raises(psycopg2.OperationalError):
+        psycopg2.connect(**running.connect_kwargs(), connect_timeout=5)
+
+
+def test_cli_start_twice_reuses_the_server_and_stop_removes_it(server, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(postgres, "STATE_DIR", tmp_path / ".postgres")
+    monkeypatch.setattr(postgres, "STATE_FILE", tmp_path / ".postgres" / "server.json")
+    try:
+        assert postgres.main(["start"]) == 0
+        first = capsys.readouterr().out
+        assert postgres.main(["start"]) == 0
+        assert capsys.readouterr().out == first
+        assert postgres.main(["env"]) == 0
+        assert capsys.readouterr().out == first
+        assert "export ACM_PG_PASSWORD=" in first
+        started = postgres.saved_server()
+        assert started is not None and started.is_running()
+    finally:
+        assert postgres.main(["stop"]) == 0
+    assert not started.base_dir.exists()
+    assert not (tmp_path / ".postgres").exists()
+    assert postgres.main(["stop"]) == 0
+    assert postgres.main(["env"]) == 1
