@@ -10,15 +10,13 @@ import math
 from collections.abc import Iterator
 from decimal import Decimal
 
+import psycopg2
+import psycopg2.errors as errors
 import pytest
 from conftest import DbtRun, run_dbt
 
 from scripts import postgres
 from scripts.project import PROJECT_DIR
-
-psycopg2 = pytest.importorskip("psycopg2", reason="dbt-postgres (which brings psycopg2) is not installed")
-errors = pytest.importorskip("psycopg2.errors")
-pytest.importorskip("dbt.adapters.postgres", reason="dbt-postgres is not installed")
 
 pytestmark = pytest.mark.postgres
 
@@ -30,8 +28,8 @@ ABSOLUTE_TOLERANCE = 1e-12
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[postgres.Server]:
-    if not postgres.is_available():
-        pytest.skip("PostgreSQL's binaries are not installed (set ACM_PG_BINDIR to their folder)")
+    # `make test` installs the server binaries where they are missing: a missing server is a failure
+    assert postgres.is_available(), "PostgreSQL 15's binaries are not installed (set ACM_PG_BINDIR to their folder)"
     with postgres.running_server() as running:
         yield running
 
