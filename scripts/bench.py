@@ -132,6 +132,38 @@ def floor_seconds(project: Path) -> tuple[float, int]:
     return elapsed, len(nodes)
 
 
+def postgres_build_seconds(project: Path) -> tuple[float, int] | None:
+    """A full `dbt build --target postgres` on a throw-away local server, or None without PostgreSQL."""
+    from scripts import postgres
+
+    if not postgres.is_available():
+        return None
+    with postgres.running_server() as server:
+        started = time.perf_counter()
+        completed = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "dbt"),
+                "build",
+                "--target",
+                "postgres",
+                "--project-dir",
+                str(project),
+                "--profiles-dir",
+                str(project / "profiles"),
+                "--target-path",
+                str(project / "target-postgres"),
+            ],
+            env={**os.environ, **server.env()},
+            capture_output=True,
+            text=True,
+        )
+        elapsed = time.perf_counter() - started
+    if completed.returncode != 0:
+        raise SystemExit(f"the PostgreSQL build failed:\n{completed.stdout[-2000:]}")
+    results = json.loads((project / "target-postgres" / "run_results.json").read_text(encoding="utf-8"))
+    return elapsed, len(results["results"])
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
@@ -149,6 +181,7 @@ def main() -> int:
         floor, floor_nodes = floor_seconds(project)  # the full build's manifest has every node compiled
         edit_seed(project, 2)
         rebuild_warm = warm_build(project, warehouse, full=False)
+        on_postgres = postgres_build_seconds(project)
 
     rows = [
         ("full build, fresh process (wall)", f"{full_cold:.2f} s", f"{nodes} dbt nodes"),
@@ -161,6 +194,16 @@ def main() -> int:
         ("rebuild / full build, fresh process", f"{rebuild_cold / full_cold:.0%}", "target <= 60%"),
         ("rebuild / full build, warm process", f"{rebuild_warm / full_warm:.0%}", "target <= 60%"),
     ]
+    if on_postgres is not None:
+        seconds, postgres_nodes = on_postgres
+        rows += [
+            (
+                "PostgreSQL: dbt build --target postgres (fresh process)",
+                f"{seconds:.2f} s",
+                f"{postgres_nodes} dbt nodes",
+            ),
+            ("PostgreSQL: seconds per dbt node", f"{seconds / postgres_nodes:.3f} s", ""),
+        ]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>9}  note")
     print(f"{'-' * width}  {'-' * 9}  {'-' * 30}")
