@@ -25,3 +25,13 @@
 {% macro postgres__round_to_places(expression, places) -%}
     round(cast({{ expression }} as numeric), {{ places }})
 {%- endmacro %}
+
+{#- The date of 1 January of an integer year, for tools that need a date rather than a year
+    (MetricFlow's time dimensions). Built from a string so that it runs on every engine. -#}
+{% macro year_start_date(year) -%}
+    {{ return(adapter.dispatch('year_start_date', 'accelerator_card_market')(year)) }}
+{%- endmacro %}
+
+{% macro default__year_start_date(year) -%}
+    cast({{ dbt.concat([dbt.cast(year, dbt.type_string()), "'-01-01'"]) }} as date)
+{%- endmacro %}

@@ -7,6 +7,7 @@ final as (
         geography_id,
         parent_geography_id,
         year,
+        {{ year_start_date('year') }} as year_start_date,
         value_usd,
         share_of_parent_pct,
         basis,

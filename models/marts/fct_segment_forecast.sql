@@ -42,6 +42,7 @@ final as (
         dimension_id,
         segment_id,
         year,
+        {{ year_start_date('year') }} as year_start_date,
         value_usd,
         share_pct,
         yoy_growth_pct,
