@@ -12,6 +12,10 @@
     double precision
 {%- endmacro %}
 
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}
+
 {#- A number rounded to `places` decimal places. PostgreSQL rounds to places only numerics, not
     double precision: there the value is cast to numeric first. -#}
 {% macro round_to_places(expression, places) -%}
@@ -35,3 +39,4 @@
 {% macro default__year_start_date(year) -%}
     cast({{ dbt.concat([dbt.cast(year, dbt.type_string()), "'-01-01'"]) }} as date)
 {%- endmacro %}
+

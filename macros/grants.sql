@@ -26,3 +26,11 @@
 
 {% macro duckdb__apply_grants(relation, grant_config, should_revoke=True) -%}
 {%- endmacro %}
+
+{#- Spark's own catalog has no roles either (access is the cluster's business: Unity Catalog, Ranger
+    or the file system), and open-source Spark rejects GRANT: nothing, as on DuckDB. -#}
+{% macro spark__grant_schema_usage() -%}
+{%- endmacro %}
+
+{% macro spark__apply_grants(relation, grant_config, should_revoke=True) -%}
+{%- endmacro %}

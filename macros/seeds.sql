@@ -1,0 +1,70 @@
+{#- Seeds declare their column types once, in seeds/_seeds.yml, in the names DuckDB and PostgreSQL share
+    (varchar, double precision, integer, boolean, date; scripts/seed_check.py reads the same names).
+    Spark spells two of them differently: an engine's spelling of a declared type. -#}
+{% macro seed_column_type(declared_type) -%}
+    {{ return(adapter.dispatch('seed_column_type', 'accelerator_card_market')(declared_type)) }}
+{%- endmacro %}
+
+{% macro default__seed_column_type(declared_type) -%}
+    {{ return(declared_type) }}
+{%- endmacro %}
+
+{% macro spark__seed_column_type(declared_type) -%}
+    {%- set spark_types = {'varchar': 'string', 'text': 'string', 'double precision': 'double'} -%}
+    {{ return(spark_types.get(declared_type | lower | trim, declared_type)) }}
+{%- endmacro %}
+
+{#- dbt-spark's seed macros, with the declared types in Spark's spelling, and the values written as SQL
+    literals: dbt-spark's session method binds an empty value as the text 'None' and a value with a
+    quote unescaped. -#}
+{% macro spark__create_csv_table(model, agate_table) %}
+    {%- set column_override = model['config'].get('column_types', {}) -%}
+    {%- set quote_seed_column = model['config'].get('quote_columns', None) -%}
+    {% set sql %}
+        create table {{ this.render() }} (
+            {%- for column_name in agate_table.column_names -%}
+                {%- set declared_type = column_override.get(column_name, adapter.convert_type(agate_table, loop.index0)) %}
+                {{ adapter.quote_seed_column(column_name | string, quote_seed_column) }} {{ seed_column_type(declared_type) }}
+                {%- if not loop.last %},{% endif -%}
+            {%- endfor %}
+        )
+        {{ file_format_clause() }}
+    {% endset %}
+    {% call statement('_') -%}
+        {{ sql }}
+    {%- endcall %}
+    {{ return(sql) }}
+{% endmacro %}
+
+{% macro spark__load_csv_rows(model, agate_table) %}
+    {%- set column_override = model['config'].get('column_types', {}) -%}
+    {%- set column_types = [] -%}
+    {%- for column_name in agate_table.column_names -%}
+        {%- do column_types.append(seed_column_type(
+            column_override.get(column_name, adapter.convert_type(agate_table, loop.index0))
+        )) -%}
+    {%- endfor -%}
+    {%- set statements = [] -%}
+    {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
+        {%- set sql -%}
+            insert into {{ this.render() }} values
+            {% for row in chunk -%}
+                (
+                {%- for value in row -%}
+                    {%- if value is none -%}
+                        cast(null as {{ column_types[loop.index0] }})
+                    {%- else -%}
+                        cast('{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}' as {{ column_types[loop.index0] }})
+                    {%- endif -%}
+                    {%- if not loop.last %}, {% endif -%}
+                {%- endfor -%}
+                ){%- if not loop.last %},{% endif %}
+            {% endfor %}
+        {%- endset -%}
+        {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+        {%- if loop.first -%}
+            {%- do statements.append(sql) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(statements[0]) }}
+{% endmacro %}
