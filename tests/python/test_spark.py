@@ -1,0 +1,111 @@
+"""The warehouse on Apache Spark: the same project builds there in local session mode (Spark inside this
+Python process, its warehouse and Derby metastore in a temporary folder) with every test passing, and
+every mart agrees with DuckDB's row by row.
+
+Starts a Spark driver of its own (pyspark, Java 17), offline; `pytest -m "not spark"` leaves it out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import DbtRun, run_dbt
+
+from scripts.project import PROJECT_DIR
+
+pytestmark = pytest.mark.spark
+
+SPARK_DIR_ENV = "ACM_SPARK_DIR"
+RELATIVE_TOLERANCE = 1e-9
+# Figures that are 0 on one engine may be a rounding error of 1e-15 on the other (a growth of 0%).
+ABSOLUTE_TOLERANCE = 1e-12
+
+
+@pytest.fixture(scope="module")
+def spark_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("spark")
+
+
+@pytest.fixture(scope="module")
+def spark_build(spark_dir) -> DbtRun:
+    """`dbt build --target spark` of the repo's project, in this process, into spark_dir."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(SPARK_DIR_ENV, str(spark_dir))
+        # the driver binds to the loopback address (the profile says so); this keeps Spark from
+        # first looking up the machine's other addresses and warning about them
+        env.setenv("SPARK_LOCAL_IP", "127.0.0.1")
+        # the DuckDB path is never opened: the spark target does not read it
+        return run_dbt(["build", "--target", "spark"], PROJECT_DIR, spark_dir / "unused.duckdb", spark_dir / "target")
+
+
+@pytest.fixture(scope="module")
+def spark(spark_build) -> Iterator:
+    """The Spark session dbt built with: the same driver, warehouse and metastore."""
+    from pyspark.sql import SparkSession
+
+    session = SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
+    yield session
+    session.stop()
+
+
+def mart_tables(spark) -> list[str]:
+    return sorted(row.tableName for row in spark.sql("show tables in marts").collect() if not row.isTemporary)
+
+
+def comparable(value):
+    """A value as both engines can agree on it: a decimal as float; dates, text and the rest as they are."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def sort_key(row: tuple) -> tuple:
+    return tuple((value is None, value if value is not None else 0) for value in row)
+
+
+def same_value(left, right) -> bool:
+    if isinstance(left, float) or isinstance(right, float):
+        if left is None or right is None:
+            return left is right
+        return math.isclose(left, right, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE)
+    return left == right
+
+
+def test_build_on_spark_passes_every_node_with_no_warning(spark_build, spark_dir):
+    assert spark_build.success, spark_build.failures
+    assert spark_build.failures == []
+    assert spark_build.warnings == []
+    assert spark_build.node_count > 200
+    # everything Spark wrote is in the folder the profile was given: tables and metastore
+    assert (spark_dir / "warehouse" / "marts.db").is_dir()
+    assert (spark_dir / "metastore_db").is_dir()
+
+
+def test_every_mart_on_spark_matches_duckdb_row_by_row(spark, warehouse_connection):
+    tables = mart_tables(spark)
+    duckdb_tables = [
+        name
+        for (name,) in warehouse_connection.sql(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+        ).fetchall()
+    ]
+    assert tables == duckdb_tables
+
+    for table in tables:
+        frame = spark.table(f"marts.{table}")
+        columns = frame.columns
+        spark_rows = sorted((tuple(map(comparable, row)) for row in frame.collect()), key=sort_key)
+        duckdb_relation = warehouse_connection.sql(f"select * from marts.{table}")
+        assert duckdb_relation.columns == columns, table
+        duckdb_rows = sorted((tuple(map(comparable, row)) for row in duckdb_relation.fetchall()), key=sort_key)
+
+        assert len(spark_rows) == len(duckdb_rows), table
+        for spark_row, duckdb_row in zip(spark_rows, duckdb_rows, strict=True):
+            differing = [
+                (column, left, right)
+                for column, left, right in zip(columns, spark_row, duckdb_row, strict=True)
+                if not same_value(left, right)
+            ]
+            assert differing == [], (table, spark_row[:4])
