@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup build rebuild test lint dashboard sql docs bench browser postgres-server clean
+.PHONY: help setup build rebuild test lint dashboard sql docs bench browser postgres-server java clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,7 +24,7 @@ build: $(INSTALLED) ## Set up if needed; check seeds, dbt build, gate, and publi
 rebuild: $(INSTALLED) ## Like build, but rebuild every node rather than only what changed
 	$(BIN)/python -m scripts.build --full
 
-test: $(INSTALLED) browser postgres-server ## Run the whole test suite (pytest, which also builds, lints and checks the dbt project)
+test: $(INSTALLED) browser postgres-server java ## Run the whole test suite (pytest, which also builds, lints and checks the dbt project)
 	$(BIN)/python -m pytest
 
 # The browser test drives Debian's Chromium (Playwright cannot download browsers here), with CJK fonts
@@ -42,6 +42,11 @@ lint: $(INSTALLED) ## sqlfluff (dbt templater, duckdb dialect) and ruff (lint an
 postgres-server:
 	@test -x /usr/lib/postgresql/15/bin/initdb || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null)
+
+# The Spark tests run Spark in local session mode on Java 17.
+java:
+	@command -v java >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null)
 
 DASHBOARD_PORT ?= 8501
 dashboard: $(INSTALLED) ## Serve the dashboard on 127.0.0.1 (reads the published warehouse)
