@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -164,6 +165,36 @@ def postgres_build_seconds(project: Path) -> tuple[float, int] | None:
     return elapsed, len(results["results"])
 
 
+def spark_build_seconds(project: Path, scratch: Path) -> tuple[float, int] | None:
+    """A full `dbt build --target spark` in local session mode, or None without Java."""
+    if shutil.which("java") is None:
+        return None
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "build",
+            "--target",
+            "spark",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project / "profiles"),
+            "--target-path",
+            str(project / "target-spark"),
+        ],
+        env={**os.environ, "ACM_SPARK_DIR": str(scratch / "spark")},
+        cwd=scratch,
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - started
+    if completed.returncode != 0:
+        raise SystemExit(f"the Spark build failed:\n{completed.stdout[-2000:]}")
+    results = json.loads((project / "target-spark" / "run_results.json").read_text(encoding="utf-8"))
+    return elapsed, len(results["results"])
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
@@ -182,6 +213,7 @@ def main() -> int:
         edit_seed(project, 2)
         rebuild_warm = warm_build(project, warehouse, full=False)
         on_postgres = postgres_build_seconds(project)
+        on_spark = spark_build_seconds(project, root)
 
     rows = [
         ("full build, fresh process (wall)", f"{full_cold:.2f} s", f"{nodes} dbt nodes"),
@@ -203,6 +235,12 @@ def main() -> int:
                 f"{postgres_nodes} dbt nodes",
             ),
             ("PostgreSQL: seconds per dbt node", f"{seconds / postgres_nodes:.3f} s", ""),
+        ]
+    if on_spark is not None:
+        seconds, spark_nodes = on_spark
+        rows += [
+            ("Spark (local session): dbt build --target spark", f"{seconds:.2f} s", f"{spark_nodes} dbt nodes"),
+            ("Spark: seconds per dbt node", f"{seconds / spark_nodes:.3f} s", ""),
         ]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>9}  note")
