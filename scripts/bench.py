@@ -133,66 +133,50 @@ def floor_seconds(project: Path) -> tuple[float, int]:
     return elapsed, len(nodes)
 
 
-def postgres_build_seconds(project: Path) -> tuple[float, int] | None:
-    """A full `dbt build --target postgres` on a throw-away local server, or None without PostgreSQL."""
-    from scripts import postgres
-
-    if not postgres.is_available():
-        return None
-    with postgres.running_server() as server:
-        started = time.perf_counter()
-        completed = subprocess.run(
-            [
-                str(Path(sys.executable).parent / "dbt"),
-                "build",
-                "--target",
-                "postgres",
-                "--project-dir",
-                str(project),
-                "--profiles-dir",
-                str(project / "profiles"),
-                "--target-path",
-                str(project / "target-postgres"),
-            ],
-            env={**os.environ, **server.env()},
-            capture_output=True,
-            text=True,
-        )
-        elapsed = time.perf_counter() - started
-    if completed.returncode != 0:
-        raise SystemExit(f"the PostgreSQL build failed:\n{completed.stdout[-2000:]}")
-    results = json.loads((project / "target-postgres" / "run_results.json").read_text(encoding="utf-8"))
-    return elapsed, len(results["results"])
-
-
-def spark_build_seconds(project: Path, scratch: Path) -> tuple[float, int] | None:
-    """A full `dbt build --target spark` in local session mode, or None without Java."""
-    if shutil.which("java") is None:
-        return None
+def target_build_seconds(project: Path, target: str, env: dict[str, str], cwd: Path) -> tuple[float, int]:
+    """Wall time of a full `dbt build --target TARGET` in a fresh process, and its node count."""
+    target_path = project / f"target-{target}"
     started = time.perf_counter()
     completed = subprocess.run(
         [
             str(Path(sys.executable).parent / "dbt"),
             "build",
             "--target",
-            "spark",
+            target,
             "--project-dir",
             str(project),
             "--profiles-dir",
             str(project / "profiles"),
             "--target-path",
-            str(project / "target-spark"),
+            str(target_path),
         ],
-        env={**os.environ, "ACM_SPARK_DIR": str(scratch / "spark")},
-        cwd=scratch,
+        env={**os.environ, **env},
+        cwd=cwd,
         capture_output=True,
         text=True,
     )
     elapsed = time.perf_counter() - started
     if completed.returncode != 0:
-        raise SystemExit(f"the Spark build failed:\n{completed.stdout[-2000:]}")
-    results = json.loads((project / "target-spark" / "run_results.json").read_text(encoding="utf-8"))
+        raise SystemExit(f"the {target} build failed:\n{completed.stdout[-2000:]}")
+    results = json.loads((target_path / "run_results.json").read_text(encoding="utf-8"))
     return elapsed, len(results["results"])
+
+
+def postgres_build_seconds(project: Path, scratch: Path) -> tuple[float, int] | None:
+    """A full build on a throw-away local PostgreSQL 15, or None without its binaries."""
+    from scripts import postgres
+
+    if not postgres.is_available():
+        return None
+    with postgres.running_server() as server:
+        return target_build_seconds(project, "postgres", server.env(), scratch)
+
+
+def spark_build_seconds(project: Path, scratch: Path) -> tuple[float, int] | None:
+    """A full build on Spark in local session mode, or None without Java."""
+    if shutil.which("java") is None:
+        return None
+    return target_build_seconds(project, "spark", {"ACM_SPARK_DIR": str(scratch / "spark")}, scratch)
 
 
 def main() -> int:
@@ -212,7 +196,7 @@ def main() -> int:
         floor, floor_nodes = floor_seconds(project)  # the full build's manifest has every node compiled
         edit_seed(project, 2)
         rebuild_warm = warm_build(project, warehouse, full=False)
-        on_postgres = postgres_build_seconds(project)
+        on_postgres = postgres_build_seconds(project, root)
         on_spark = spark_build_seconds(project, root)
 
     rows = [

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -112,3 +114,49 @@ def warehouse_connection(built_warehouse) -> Iterator[duckdb.DuckDBPyConnection]
     connection = built_warehouse.connect()
     yield connection
     connection.close()
+
+
+# Comparing marts across engines: every row equal, floats within 1e-9 relative. Figures that are 0 on
+# one engine may be a rounding error of 1e-15 on the other (a growth of 0%), hence the absolute floor.
+RELATIVE_TOLERANCE = 1e-9
+ABSOLUTE_TOLERANCE = 1e-12
+
+
+def _comparable(value):
+    """A value as every engine's driver can agree on it: a decimal as float, the rest as it is."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _sort_key(row: tuple) -> tuple:
+    return tuple((value is None, value if value is not None else 0) for value in row)
+
+
+def _same_value(left, right) -> bool:
+    if isinstance(left, float) or isinstance(right, float):
+        if left is None or right is None:
+            return left is right
+        return math.isclose(left, right, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE)
+    return left == right
+
+
+def duckdb_mart_tables(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    query = "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+    return [name for (name,) in connection.sql(query).fetchall()]
+
+
+def assert_mart_matches_duckdb(
+    table: str, columns: list[str], rows: list[tuple], connection: duckdb.DuckDBPyConnection
+) -> None:
+    """Another engine's rows of a mart equal DuckDB's, row by row once both are sorted."""
+    other = sorted((tuple(map(_comparable, row)) for row in rows), key=_sort_key)
+    relation = connection.sql(f"select * from marts.{table}")
+    assert relation.columns == columns, table
+    expected = sorted((tuple(map(_comparable, row)) for row in relation.fetchall()), key=_sort_key)
+    assert len(other) == len(expected), table
+    for other_row, duckdb_row in zip(other, expected, strict=True):
+        differing = [
+            (column, left, right)
+            for column, left, right in zip(columns, other_row, duckdb_row, strict=True)
+            if not _same_value(left, right)
+        ]
+        assert differing == [], (table, other_row[:4])

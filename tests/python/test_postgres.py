@@ -6,14 +6,12 @@ Runs on a throw-away server of its own (scripts/postgres.py); `pytest -m "not po
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
-from decimal import Decimal
 
 import psycopg2
 import psycopg2.errors as errors
 import pytest
-from conftest import DbtRun, run_dbt
+from conftest import DbtRun, assert_mart_matches_duckdb, duckdb_mart_tables, run_dbt
 
 from scripts import postgres
 from scripts.project import PROJECT_DIR
@@ -21,9 +19,6 @@ from scripts.project import PROJECT_DIR
 pytestmark = pytest.mark.postgres
 
 READER = postgres.READER_ROLE
-RELATIVE_TOLERANCE = 1e-9
-# Figures that are 0 on one engine may be a rounding error of 1e-15 on the other (a growth of 0%).
-ABSOLUTE_TOLERANCE = 1e-12
 
 
 @pytest.fixture(scope="module")
@@ -106,50 +101,14 @@ def test_reader_role_cannot_write_to_marts_or_read_below_them(reader, statement)
     reader.rollback()
 
 
-def comparable(value):
-    """A value as both drivers can agree on it: a numeric (Decimal) as float; dates, text and the rest as they are."""
-    return float(value) if isinstance(value, Decimal) else value
-
-
-def sort_key(row: tuple) -> tuple:
-    return tuple((value is None, value if value is not None else 0) for value in row)
-
-
-def same_value(left, right) -> bool:
-    if isinstance(left, float) or isinstance(right, float):
-        if left is None or right is None:
-            return left is right
-        return math.isclose(left, right, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE)
-    return left == right
-
-
 def test_every_mart_on_postgres_matches_duckdb_row_by_row(superuser, warehouse_connection):
     tables = mart_tables(superuser)
-    duckdb_tables = [
-        name
-        for (name,) in warehouse_connection.sql(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
-        ).fetchall()
-    ]
-    assert tables == duckdb_tables
-
+    assert tables == duckdb_mart_tables(warehouse_connection)
     for table in tables:
         with superuser.cursor() as cursor:
             cursor.execute(f"select * from marts.{table}")
             columns = [column.name for column in cursor.description]
-            postgres_rows = sorted((tuple(map(comparable, row)) for row in cursor.fetchall()), key=sort_key)
-        duckdb_relation = warehouse_connection.sql(f"select * from marts.{table}")
-        assert duckdb_relation.columns == columns, table
-        duckdb_rows = sorted((tuple(map(comparable, row)) for row in duckdb_relation.fetchall()), key=sort_key)
-
-        assert len(postgres_rows) == len(duckdb_rows), table
-        for postgres_row, duckdb_row in zip(postgres_rows, duckdb_rows, strict=True):
-            differing = [
-                (column, left, right)
-                for column, left, right in zip(columns, postgres_row, duckdb_row, strict=True)
-                if not same_value(left, right)
-            ]
-            assert differing == [], (table, postgres_row[:4])
+            assert_mart_matches_duckdb(table, columns, cursor.fetchall(), warehouse_connection)
 
 
 def test_throw_away_server_is_stopped_and_removed_after_use(server):

@@ -7,22 +7,17 @@ Starts a Spark driver of its own (pyspark, Java 17), offline; `pytest -m "not sp
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import DbtRun, run_dbt
+from conftest import DbtRun, assert_mart_matches_duckdb, duckdb_mart_tables, run_dbt
 
 from scripts.project import PROJECT_DIR
 
 pytestmark = pytest.mark.spark
 
 SPARK_DIR_ENV = "ACM_SPARK_DIR"
-RELATIVE_TOLERANCE = 1e-9
-# Figures that are 0 on one engine may be a rounding error of 1e-15 on the other (a growth of 0%).
-ABSOLUTE_TOLERANCE = 1e-12
 
 
 @pytest.fixture(scope="module")
@@ -56,23 +51,6 @@ def mart_tables(spark) -> list[str]:
     return sorted(row.tableName for row in spark.sql("show tables in marts").collect() if not row.isTemporary)
 
 
-def comparable(value):
-    """A value as both engines can agree on it: a decimal as float; dates, text and the rest as they are."""
-    return float(value) if isinstance(value, Decimal) else value
-
-
-def sort_key(row: tuple) -> tuple:
-    return tuple((value is None, value if value is not None else 0) for value in row)
-
-
-def same_value(left, right) -> bool:
-    if isinstance(left, float) or isinstance(right, float):
-        if left is None or right is None:
-            return left is right
-        return math.isclose(left, right, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE)
-    return left == right
-
-
 def test_build_on_spark_passes_every_node_with_no_warning(spark_build, spark_dir):
     assert spark_build.success, spark_build.failures
     assert spark_build.failures == []
@@ -85,27 +63,7 @@ def test_build_on_spark_passes_every_node_with_no_warning(spark_build, spark_dir
 
 def test_every_mart_on_spark_matches_duckdb_row_by_row(spark, warehouse_connection):
     tables = mart_tables(spark)
-    duckdb_tables = [
-        name
-        for (name,) in warehouse_connection.sql(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
-        ).fetchall()
-    ]
-    assert tables == duckdb_tables
-
+    assert tables == duckdb_mart_tables(warehouse_connection)
     for table in tables:
         frame = spark.table(f"marts.{table}")
-        columns = frame.columns
-        spark_rows = sorted((tuple(map(comparable, row)) for row in frame.collect()), key=sort_key)
-        duckdb_relation = warehouse_connection.sql(f"select * from marts.{table}")
-        assert duckdb_relation.columns == columns, table
-        duckdb_rows = sorted((tuple(map(comparable, row)) for row in duckdb_relation.fetchall()), key=sort_key)
-
-        assert len(spark_rows) == len(duckdb_rows), table
-        for spark_row, duckdb_row in zip(spark_rows, duckdb_rows, strict=True):
-            differing = [
-                (column, left, right)
-                for column, left, right in zip(columns, spark_row, duckdb_row, strict=True)
-                if not same_value(left, right)
-            ]
-            assert differing == [], (table, spark_row[:4])
+        assert_mart_matches_duckdb(table, frame.columns, frame.collect(), warehouse_connection)
