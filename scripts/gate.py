@@ -10,10 +10,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import yaml
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -27,10 +30,15 @@ from scripts.project import PROJECT_DIR
 BASES = ["reported", "derived", "assumption"]
 
 
+Reader = Callable[[str], pd.DataFrame]
+
+
 @dataclass(frozen=True)
 class Suite:
+    """A dataframe built from the warehouse (by plain SQL every engine runs) and what it must meet."""
+
     name: str
-    sql: str
+    frame: Callable[[Reader], pd.DataFrame]
     expectations: list
 
 
@@ -69,6 +77,48 @@ def between(column: str, low: float | None = None, high: float | None = None):
     return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high)
 
 
+def query(sql: str) -> Callable[[Reader], pd.DataFrame]:
+    return lambda read: read(sql)
+
+
+def headline_figures(read: Reader, base_year: int, last_year: int) -> pd.DataFrame:
+    """The report's headline figures beside the warehouse's, rounded as the report rounds them.
+
+    The SQL is plain selects every engine runs; rounding, the CAGR and the rankings are computed here.
+    """
+    rows = []
+    market = read("select year, value_usd from marts.fct_market_size where geography_id = 'global'")
+    size = dict(zip(market["year"].astype(int), market["value_usd"].astype(float), strict=True))
+    reported = read("select year, value_usd from staging.stg_report__market_size where geography_id = 'global'")
+    for year, value in zip(reported["year"].astype(int), reported["value_usd"].astype(float), strict=True):
+        mart_value = size.get(year)
+        reproduced = None if mart_value is None else f"{mart_value / 1e9:.2f}"
+        rows.append((f"market_size_{year}", f"{value / 1e9:.2f}", reproduced))
+    growth = read("select period_start_year, period_end_year, cagr_pct from staging.stg_report__market_growth")
+    for start, end, cagr in growth.itertuples(index=False):
+        start, end = int(start), int(end)
+        reproduced = None
+        if start in size and end in size:
+            reproduced = f"{100 * ((size[end] / size[start]) ** (1 / (end - start)) - 1):.2f}"
+        rows.append((f"cagr_pct_{start}_{end}", f"{float(cagr):.2f}", reproduced))
+    highlights = read("select highlight_id, breakdown_id, member_id from staging.stg_report__market_highlights")
+    for highlight_id, breakdown_id, member_id in highlights.itertuples(index=False):
+        if highlight_id == "largest_market":
+            regions = read(
+                f"select geography_id, value_usd from marts.fct_market_size "
+                f"where parent_geography_id = 'global' and year = {base_year}"
+            )
+            leader = regions.sort_values("value_usd", ascending=False)["geography_id"].iloc[0]
+        else:
+            segments = read(
+                f"select segment_id, forecast_cagr_pct from marts.fct_segment_forecast "
+                f"where geography_id = 'global' and dimension_id = '{breakdown_id}' and year = {last_year}"
+            )
+            leader = segments.sort_values("forecast_cagr_pct", ascending=False)["segment_id"].iloc[0]
+        rows.append((highlight_id, member_id, leader))
+    return pd.DataFrame(rows, columns=["figure", "reported", "reproduced"])
+
+
 def suites(settings: dict) -> list[Suite]:
     """The gate's suites, parameterised by the dbt project's vars."""
     first, last, base = settings["first_year"], settings["last_year"], settings["forecast_base_year"]
@@ -88,14 +138,14 @@ def suites(settings: dict) -> list[Suite]:
     return [
         Suite(
             "fct_market_size",
-            "select * from marts.fct_market_size",
+            query("select * from marts.fct_market_size"),
             facts(
                 gxe.ExpectCompoundColumnsToBeUnique(column_list=["geography_id", "year"]), between("year", first, last)
             ),
         ),
         Suite(
             "fct_segment_forecast",
-            "select * from marts.fct_segment_forecast",
+            query("select * from marts.fct_segment_forecast"),
             facts(
                 gxe.ExpectCompoundColumnsToBeUnique(column_list=["geography_id", "dimension_id", "segment_id", "year"]),
                 between("share_pct", 0, 100),
@@ -104,14 +154,14 @@ def suites(settings: dict) -> list[Suite]:
         ),
         Suite(
             "fct_company_share",
-            "select * from marts.fct_company_share",
+            query("select * from marts.fct_company_share"),
             facts(
                 gxe.ExpectCompoundColumnsToBeUnique(column_list=["company_id", "year"]), between("share_pct", 0, 100)
             ),
         ),
         Suite(
             "report_tables",
-            "select *, coalesce(segment_id, '') as member_key from marts.report_tables",
+            query("select *, coalesce(segment_id, '') as member_key from marts.report_tables"),
             facts(
                 gxe.ExpectCompoundColumnsToBeUnique(column_list=["section", "member_key", "year"]),
                 gxe.ExpectColumnUniqueValueCountToBeBetween(
@@ -121,7 +171,7 @@ def suites(settings: dict) -> list[Suite]:
         ),
         Suite(
             "share_breakdowns",
-            """
+            query("""
             select 'company' as breakdown, 'global' as geography_id, year, sum(share_pct) as share_total_pct
             from marts.fct_company_share group by year
             union all
@@ -135,7 +185,7 @@ def suites(settings: dict) -> list[Suite]:
             union all
             select breakdown, section, year, sum(share_pct)
             from marts.report_tables where breakdown <> 'value' group by breakdown, section, year
-            """,
+            """),
             [
                 gxe.ExpectColumnValuesToNotBeNull(column="share_total_pct"),
                 between("share_total_pct", 100 - tolerance, 100 + tolerance),
@@ -144,7 +194,7 @@ def suites(settings: dict) -> list[Suite]:
         ),
         Suite(
             "year_coverage",
-            """
+            query("""
             select 'market_size' as series, geography_id as series_key, count(distinct year) as year_count,
                 count(*) as row_count, min(year) as first_year, max(year) as last_year
             from marts.fct_market_size group by geography_id
@@ -156,7 +206,7 @@ def suites(settings: dict) -> list[Suite]:
             select 'report_table', section || '/' || coalesce(segment_id, ''),
                 count(distinct year), count(*), min(year), max(year)
             from marts.report_tables where breakdown <> 'company' group by section, segment_id
-            """,
+            """),
             [
                 between("year_count", horizon, horizon),
                 between("row_count", horizon, horizon),
@@ -166,36 +216,7 @@ def suites(settings: dict) -> list[Suite]:
         ),
         Suite(
             "headline_figures",
-            f"""
-            with global_size as (
-                select year, value_usd from marts.fct_market_size where geography_id = 'global'
-            )
-            select 'market_size_' || cast(r.year as varchar) as figure,
-                cast(round(r.value_usd / 1e9, 2) as varchar) as reported,
-                cast(round(g.value_usd / 1e9, 2) as varchar) as reproduced
-            from staging.stg_report__market_size as r
-            left join global_size as g on r.year = g.year
-            where r.geography_id = 'global'
-            union all
-            select 'cagr_pct_' || cast(r.period_start_year as varchar) || '_' || cast(r.period_end_year as varchar),
-                cast(round(r.cagr_pct, 2) as varchar),
-                cast(round(100 * (power(e.value_usd / s.value_usd,
-                    1.0 / (r.period_end_year - r.period_start_year)) - 1), 2) as varchar)
-            from staging.stg_report__market_growth as r
-            left join global_size as s on r.period_start_year = s.year
-            left join global_size as e on r.period_end_year = e.year
-            union all
-            select 'largest_market', h.member_id,
-                (select geography_id from marts.fct_market_size
-                 where parent_geography_id = 'global' and year = {base} order by value_usd desc limit 1)
-            from staging.stg_report__market_highlights as h where h.highlight_id = 'largest_market'
-            union all
-            select 'fastest_growing_segment', h.member_id,
-                (select f.segment_id from marts.fct_segment_forecast as f
-                 where f.geography_id = 'global' and f.dimension_id = h.breakdown_id and f.year = {last}
-                 order by f.forecast_cagr_pct desc limit 1)
-            from staging.stg_report__market_highlights as h where h.highlight_id = 'fastest_growing_segment'
-            """,
+            lambda read: headline_figures(read, base, last),
             [
                 gxe.ExpectColumnPairValuesToBeEqual(column_A="reported", column_B="reproduced"),
                 gxe.ExpectColumnValuesToNotBeNull(column="reproduced"),
@@ -217,8 +238,21 @@ def describe_failure(result) -> str:
     return f"{config.type} on {column} (found {sample!r})"
 
 
-def run_gate(warehouse: Path, data_docs: Path, project_dir: Path = PROJECT_DIR) -> GateResult:
-    """Validate every suite against the warehouse file; write Data Docs to data_docs."""
+@contextmanager
+def duckdb_reader(warehouse: Path) -> Iterator[Reader]:
+    """Queries on a DuckDB warehouse file, opened read-only."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        yield lambda sql: connection.execute(sql).df()
+
+
+def run_gate(
+    warehouse: Path | None, data_docs: Path, project_dir: Path = PROJECT_DIR, reader: Reader | None = None
+) -> GateResult:
+    """Validate every suite against the warehouse (a DuckDB file, or any engine through `reader`,
+    a function from SQL to a pandas dataframe); write Data Docs to data_docs."""
+    if reader is None:
+        with duckdb_reader(warehouse) as duckdb_read:
+            return run_gate(None, data_docs, project_dir, duckdb_read)
     # GX announces the temporary folder of its default docs site at INFO; the gate writes its own site
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
@@ -234,33 +268,32 @@ def run_gate(warehouse: Path, data_docs: Path, project_dir: Path = PROJECT_DIR) 
     )
     source = context.data_sources.add_pandas("warehouse")
     results = []
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        for suite in suites(project_settings(project_dir)):
-            frame = connection.execute(suite.sql).df()
-            batch = source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("whole")
-            expectation_suite = context.suites.add(gx.ExpectationSuite(name=suite.name))
-            for expectation in suite.expectations:
-                expectation_suite.add_expectation(expectation)
-            validation = context.validation_definitions.add(
-                gx.ValidationDefinition(name=suite.name, data=batch, suite=expectation_suite)
+    for suite in suites(project_settings(project_dir)):
+        frame = suite.frame(reader)
+        batch = source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("whole")
+        expectation_suite = context.suites.add(gx.ExpectationSuite(name=suite.name))
+        for expectation in suite.expectations:
+            expectation_suite.add_expectation(expectation)
+        validation = context.validation_definitions.add(
+            gx.ValidationDefinition(name=suite.name, data=batch, suite=expectation_suite)
+        )
+        checkpoint = context.checkpoints.add(
+            gx.Checkpoint(
+                name=suite.name,
+                validation_definitions=[validation],
+                result_format="SUMMARY",
             )
-            checkpoint = context.checkpoints.add(
-                gx.Checkpoint(
-                    name=suite.name,
-                    validation_definitions=[validation],
-                    result_format="SUMMARY",
-                )
+        )
+        outcome = checkpoint.run(batch_parameters={"dataframe": frame})
+        checks = [check for run in outcome.run_results.values() for check in run.results]
+        results.append(
+            SuiteResult(
+                name=suite.name,
+                evaluated=len(checks),
+                passed=sum(check.success for check in checks),
+                failures=[describe_failure(check) for check in checks if not check.success],
             )
-            outcome = checkpoint.run(batch_parameters={"dataframe": frame})
-            checks = [check for run in outcome.run_results.values() for check in run.results]
-            results.append(
-                SuiteResult(
-                    name=suite.name,
-                    evaluated=len(checks),
-                    passed=sum(check.success for check in checks),
-                    failures=[describe_failure(check) for check in checks if not check.success],
-                )
-            )
+        )
     # once for all suites: rendering the site is most of the gate's time
     context.build_data_docs(site_names=["gate"])
     return GateResult(suites=results, data_docs=data_docs / "index.html")

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pandas as pd
 import psycopg2
 import psycopg2.errors as errors
 import pytest
 from conftest import DbtRun, assert_mart_matches_duckdb, duckdb_mart_tables, run_dbt
 
 from scripts import postgres
+from scripts.gate import run_gate
 from scripts.project import PROJECT_DIR
 
 pytestmark = pytest.mark.postgres
@@ -140,3 +142,14 @@ def test_cli_start_twice_reuses_the_server_and_stop_removes_it(server, tmp_path,
     assert not (tmp_path / ".postgres").exists()
     assert postgres.main(["stop"]) == 0
     assert postgres.main(["env"]) == 1
+
+
+def test_gate_passes_on_postgres_fed_from_postgres(superuser, tmp_path):
+    def read(sql: str) -> pd.DataFrame:
+        with superuser.cursor() as cursor:
+            cursor.execute(sql)
+            return pd.DataFrame(cursor.fetchall(), columns=[column.name for column in cursor.description])
+
+    result = run_gate(None, tmp_path / "data-docs", reader=read)
+    assert result.success, [suite.summary() for suite in result.suites if not suite.success]
+    assert len(result.suites) == 7 and result.expectations_passed > 30

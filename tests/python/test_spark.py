@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import DbtRun, assert_mart_matches_duckdb, duckdb_mart_tables, run_dbt
 
+from scripts.gate import run_gate
 from scripts.project import PROJECT_DIR
 
 pytestmark = pytest.mark.spark
@@ -67,3 +68,9 @@ def test_every_mart_on_spark_matches_duckdb_row_by_row(spark, warehouse_connecti
     for table in tables:
         frame = spark.table(f"marts.{table}")
         assert_mart_matches_duckdb(table, frame.columns, frame.collect(), warehouse_connection)
+
+
+def test_gate_passes_on_spark_fed_from_spark(spark, tmp_path):
+    result = run_gate(None, tmp_path / "data-docs", reader=lambda sql: spark.sql(sql).toPandas())
+    assert result.success, [suite.summary() for suite in result.suites if not suite.success]
+    assert len(result.suites) == 7 and result.expectations_passed > 30
