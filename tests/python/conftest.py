@@ -86,17 +86,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def published_warehouse(tmp_path_factory) -> tuple[Path, Path]:
-    """A project copy and the warehouse `make build`'s pipeline published from it, for readers' tests."""
+def publish_project_copy(root: Path) -> tuple[Path, Path]:
+    """A copy of the project under root, and the warehouse `make build`'s pipeline published from it."""
     from scripts import build as pipeline
     from scripts.project import copy_project
 
-    root = tmp_path_factory.mktemp("readers")
     project = copy_project(root / "project")
     warehouse = root / "warehouse" / "accelerator_card_market.duckdb"
     assert pipeline.build(full=True, project_dir=project, published=warehouse) == 0
     return project, warehouse
+
+
+@pytest.fixture(scope="session")
+def published_warehouse(tmp_path_factory) -> tuple[Path, Path]:
+    """A published warehouse for readers' tests (which may publish over it)."""
+    return publish_project_copy(tmp_path_factory.mktemp("readers"))
 
 
 @pytest.fixture(scope="session")

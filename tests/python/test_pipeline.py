@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import publish_project_copy
 
 from scripts import build as pipeline
 from scripts.gate import run_gate
@@ -32,12 +33,8 @@ def build_id(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> tuple[Path, Path]:
-    """A project copy and the warehouse it published (a full build)."""
-    root = tmp_path_factory.mktemp("published")
-    project = copy_project(root / "project")
-    warehouse = root / "warehouse" / "accelerator_card_market.duckdb"
-    assert pipeline.build(full=True, project_dir=project, published=warehouse) == 0
-    return project, warehouse
+    """A published warehouse of this module's own: its tests publish over it and kill builds of it."""
+    return publish_project_copy(tmp_path_factory.mktemp("published"))
 
 
 def edit_seed(project: Path, relative: str, edit) -> Path:
