@@ -27,6 +27,12 @@ def with_marks(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     return frame
 
 
+def show_table(frame: pd.DataFrame, labels: dict[str, str], language: str) -> None:
+    """The given columns of frame, headed by the labels (keys of labels.TEXT) in the chosen language."""
+    table = frame[list(labels)].rename(columns={column: t(key, language) for column, key in labels.items()})
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
 def billions(value: float) -> float:
     return round(value / 1e9, 2)
 
@@ -58,16 +64,17 @@ def overview(language: str) -> None:
     )
     text = bars.mark_text(dy=-16, fontSize=11, lineBreak="\n").encode(text="label:N", color=alt.value("#333"))
     st.altair_chart((bars + text).properties(height=420), width="stretch")
-    table = market[["year", "value_bn", "yoy_growth_pct", "mark", "source_id"]].rename(
-        columns={
-            "year": t("year", language),
-            "value_bn": t("value_bn", language),
-            "yoy_growth_pct": t("growth_pct", language),
-            "mark": t("basis", language),
-            "source_id": t("source", language),
-        }
+    show_table(
+        market,
+        {
+            "year": "year",
+            "value_bn": "value_bn",
+            "yoy_growth_pct": "growth_pct",
+            "mark": "basis",
+            "source_id": "source",
+        },
+        language,
     )
-    st.dataframe(table, hide_index=True, width="stretch")
 
 
 def label_column(language: str) -> str:
@@ -148,16 +155,17 @@ def geography(language: str) -> None:
             .properties(height=max(160, 22 * part["geography"].nunique()))
         )
         st.altair_chart(chart, width="stretch")
-    table = frame[["geography", "segment", "value_bn", "share_pct", "mark"]].rename(
-        columns={
-            "geography": t("geography_label", language),
-            "segment": t("segment", language),
-            "value_bn": t("value_bn", language),
-            "share_pct": t("share_pct", language),
-            "mark": t("basis", language),
-        }
+    show_table(
+        frame,
+        {
+            "geography": "geography_label",
+            "segment": "segment",
+            "value_bn": "value_bn",
+            "share_pct": "share_pct",
+            "mark": "basis",
+        },
+        language,
     )
-    st.dataframe(table, hide_index=True, width="stretch")
     st.caption(t("legend", language))
 
 
