@@ -91,11 +91,11 @@ def segments(language: str) -> None:
         geographies["geography_id"],
         format_func=dict(zip(geographies["geography_id"], geographies[label], strict=True)).get,
     )
-    dimension_label = "dimension_label_en" if language == "en" else "dimension_label_zh_hant"
+    dimension_label = "breakdown_label_en" if language == "en" else "breakdown_label_zh_hant"
     dimension = right.selectbox(
         t("dimension", language),
-        dimensions["dimension_id"],
-        format_func=dict(zip(dimensions["dimension_id"], dimensions[dimension_label], strict=True)).get,
+        dimensions["breakdown_id"],
+        format_func=dict(zip(dimensions["breakdown_id"], dimensions[dimension_label], strict=True)).get,
     )
     frame = with_marks(data.segment_forecast(geography, dimension), language)
     frame["segment"] = frame[label]
@@ -129,11 +129,11 @@ def geography(language: str) -> None:
     label = label_column(language)
     left, right = st.columns(2)
     year = left.select_slider(t("year", language), options=list(range(2021, 2032)), value=2025)
-    options = ["total", *dimensions["dimension_id"]]
-    dimension_label = "dimension_label_en" if language == "en" else "dimension_label_zh_hant"
+    options = ["total", *dimensions["breakdown_id"]]
+    dimension_label = "breakdown_label_en" if language == "en" else "breakdown_label_zh_hant"
     names = {
         "total": t("total", language),
-        **dict(zip(dimensions["dimension_id"], dimensions[dimension_label], strict=True)),
+        **dict(zip(dimensions["breakdown_id"], dimensions[dimension_label], strict=True)),
     }
     dimension = right.selectbox(t("dimension", language), options, format_func=names.get)
     frame = with_marks(data.geography_values(year, None if dimension == "total" else dimension), language)
@@ -171,7 +171,7 @@ def geography(language: str) -> None:
 
 def companies(language: str) -> None:
     frame = with_marks(data.company_shares(), language)
-    frame["company"] = frame["company_name_en" if language == "en" else "company_name_zh_hant"]
+    frame["company"] = frame["label_en" if language == "en" else "label_zh_hant"]
     frame["value_bn"] = frame["value_usd"] / 1e9
     leader = frame.sort_values("share_pct", ascending=False).iloc[0]
     st.metric(f"{leader['company']} · {int(leader['year'])} · {leader['mark']}", f"{leader['share_pct']:.1f}%")
@@ -232,10 +232,10 @@ def report_tables(language: str) -> None:
     section = st.selectbox(t("section", language), options, index=index, format_func=lambda s: f"{s}  {titles[s]}")
     frame = with_marks(data.report_table(section), language)
     st.subheader(f"{section}  {titles[section]}")
-    is_value_table = frame["breakdown"].iloc[0] == "value"
+    is_value_table = frame["breakdown_id"].iloc[0] == "value"
     measure = "value_usd" if is_value_table else "share_pct"
     frame["row"] = (
-        t("total", language) if is_value_table else frame["segment" if language == "en" else "segment_zh_hant"]
+        t("total", language) if is_value_table else frame["member_label_en" if language == "en" else "member_label_zh_hant"]
     )
     frame["figure"] = frame[measure] / 1e9 if is_value_table else frame[measure]
     laid_out = frame.pivot_table(index="row", columns="year", values="figure", sort=False).round(2)
@@ -243,7 +243,7 @@ def report_tables(language: str) -> None:
     laid_out.insert(0, t("basis", language), frame.groupby("row", sort=False)["mark"].first())
     st.caption(t("value_bn", language) if is_value_table else t("share_pct", language))
     st.dataframe(laid_out, width="stretch")
-    csv = frame[["section", "segment_id", "segment", "year", "value_usd", "share_pct", "basis", "source_id"]]
+    csv = frame[["section", "member_kind", "member_id", "member_label_en", "year", "value_usd", "share_pct", "basis", "source_id"]]
     st.download_button(
         t("download", language),
         csv.to_csv(index=False).encode("utf-8"),

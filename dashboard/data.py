@@ -68,29 +68,29 @@ def geographies() -> pd.DataFrame:
 
 def dimensions() -> pd.DataFrame:
     return read(
-        "select distinct dimension_id, dimension_label_en, dimension_label_zh_hant, min(sort_order) as sort_order "
+        "select distinct breakdown_id, breakdown_label_en, breakdown_label_zh_hant, min(sort_order) as sort_order "
         "from marts.dim_segment group by all order by sort_order"
     )
 
 
-def segment_forecast(geography_id: str, dimension_id: str) -> pd.DataFrame:
+def segment_forecast(geography_id: str, breakdown_id: str) -> pd.DataFrame:
     return read(
         """
         select f.year, f.segment_id, s.label_en, s.label_zh_hant, s.sort_order, f.value_usd, f.share_pct,
             f.yoy_growth_pct, f.forecast_cagr_pct, f.basis, f.source_id
         from marts.fct_segment_forecast as f
-        inner join marts.dim_segment as s using (dimension_id, segment_id)
-        where f.geography_id = ? and f.dimension_id = ?
+        inner join marts.dim_segment as s using (breakdown_id, segment_id)
+        where f.geography_id = ? and f.breakdown_id = ?
         order by s.sort_order, f.year
         """,
         geography_id,
-        dimension_id,
+        breakdown_id,
     )
 
 
-def geography_values(year: int, dimension_id: str | None) -> pd.DataFrame:
+def geography_values(year: int, breakdown_id: str | None) -> pd.DataFrame:
     """Regions and countries in one year: totals, or one dimension's segments."""
-    if dimension_id is None:
+    if breakdown_id is None:
         return read(
             """
             select g.geography_id, g.geography_level, g.parent_geography_id, g.label_en, g.label_zh_hant,
@@ -110,19 +110,19 @@ def geography_values(year: int, dimension_id: str | None) -> pd.DataFrame:
             f.value_usd, f.share_pct, f.basis
         from marts.fct_segment_forecast as f
         inner join marts.dim_geography as g using (geography_id)
-        inner join marts.dim_segment as s using (dimension_id, segment_id)
-        where f.year = ? and f.dimension_id = ? and g.geography_level <> 'global'
+        inner join marts.dim_segment as s using (breakdown_id, segment_id)
+        where f.year = ? and f.breakdown_id = ? and g.geography_level <> 'global'
         order by g.sort_order, s.sort_order
         """,
         year,
-        dimension_id,
+        breakdown_id,
     )
 
 
 def company_shares() -> pd.DataFrame:
     return read(
         """
-        select c.company_id, c.company_name_en, c.company_name_zh_hant, c.sort_order, f.year, f.share_pct,
+        select c.company_id, c.label_en, c.label_zh_hant, c.sort_order, f.year, f.share_pct,
             f.value_usd, f.basis, f.source_id
         from marts.fct_company_share as f
         inner join marts.dim_company as c using (company_id)
@@ -146,7 +146,7 @@ def cited_figures() -> pd.DataFrame:
 
 def report_sections() -> pd.DataFrame:
     return read(
-        "select distinct section, section_sort_order, title_en, title_zh_hant, breakdown "
+        "select distinct section, section_sort_order, title_en, title_zh_hant, breakdown_id "
         "from marts.report_tables order by section_sort_order"
     )
 
@@ -154,11 +154,11 @@ def report_sections() -> pd.DataFrame:
 def report_table(section: str) -> pd.DataFrame:
     return read(
         """
-        select section, title_en, title_zh_hant, geography, breakdown, segment_id, segment, segment_zh_hant,
-            segment_sort_order, year, value_usd, share_pct, basis, source_id
+        select section, title_en, title_zh_hant, geography_label_en, breakdown_id, member_kind, member_id,
+            member_label_en, member_label_zh_hant, member_sort_order, year, value_usd, share_pct, basis, source_id
         from marts.report_tables
         where section = ?
-        order by segment_sort_order, year
+        order by member_sort_order, year
         """,
         section,
     )

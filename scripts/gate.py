@@ -112,7 +112,7 @@ def headline_figures(read: Reader, base_year: int, last_year: int) -> pd.DataFra
         else:
             segments = read(
                 f"select segment_id, forecast_cagr_pct from marts.fct_segment_forecast "
-                f"where geography_id = 'global' and dimension_id = '{breakdown_id}' and year = {last_year}"
+                f"where geography_id = 'global' and breakdown_id = '{breakdown_id}' and year = {last_year}"
             )
             leader = segments.sort_values("forecast_cagr_pct", ascending=False)["segment_id"].iloc[0]
         rows.append((highlight_id, member_id, leader))
@@ -147,7 +147,7 @@ def suites(settings: dict) -> list[Suite]:
             "fct_segment_forecast",
             query("select * from marts.fct_segment_forecast"),
             facts(
-                gxe.ExpectCompoundColumnsToBeUnique(column_list=["geography_id", "dimension_id", "segment_id", "year"]),
+                gxe.ExpectCompoundColumnsToBeUnique(column_list=["geography_id", "breakdown_id", "segment_id", "year"]),
                 between("share_pct", 0, 100),
                 between("year", first, last),
             ),
@@ -161,7 +161,7 @@ def suites(settings: dict) -> list[Suite]:
         ),
         Suite(
             "report_tables",
-            query("select *, coalesce(segment_id, '') as member_key from marts.report_tables"),
+            query("select *, coalesce(member_id, '') as member_key from marts.report_tables"),
             facts(
                 gxe.ExpectCompoundColumnsToBeUnique(column_list=["section", "member_key", "year"]),
                 gxe.ExpectColumnUniqueValueCountToBeBetween(
@@ -172,7 +172,7 @@ def suites(settings: dict) -> list[Suite]:
         Suite(
             "share_breakdowns",
             query("""
-            select 'company' as breakdown, 'global' as geography_id, year, sum(share_pct) as share_total_pct
+            select 'company' as breakdown_id, 'global' as geography_id, year, sum(share_pct) as share_total_pct
             from marts.fct_company_share group by year
             union all
             select case when parent_geography_id = 'global' then 'region' else 'country' end,
@@ -180,11 +180,11 @@ def suites(settings: dict) -> list[Suite]:
             from marts.fct_market_size where parent_geography_id is not null
             group by parent_geography_id, year
             union all
-            select dimension_id, geography_id, year, sum(share_pct)
-            from marts.fct_segment_forecast group by dimension_id, geography_id, year
+            select breakdown_id, geography_id, year, sum(share_pct)
+            from marts.fct_segment_forecast group by breakdown_id, geography_id, year
             union all
-            select breakdown, section, year, sum(share_pct)
-            from marts.report_tables where breakdown <> 'value' group by breakdown, section, year
+            select breakdown_id, section, year, sum(share_pct)
+            from marts.report_tables where breakdown_id <> 'value' group by breakdown_id, section, year
             """),
             [
                 gxe.ExpectColumnValuesToNotBeNull(column="share_total_pct"),
@@ -199,13 +199,13 @@ def suites(settings: dict) -> list[Suite]:
                 count(*) as row_count, min(year) as first_year, max(year) as last_year
             from marts.fct_market_size group by geography_id
             union all
-            select 'segment_forecast', geography_id || '/' || dimension_id || '/' || segment_id,
+            select 'segment_forecast', geography_id || '/' || breakdown_id || '/' || segment_id,
                 count(distinct year), count(*), min(year), max(year)
-            from marts.fct_segment_forecast group by geography_id, dimension_id, segment_id
+            from marts.fct_segment_forecast group by geography_id, breakdown_id, segment_id
             union all
-            select 'report_table', section || '/' || coalesce(segment_id, ''),
+            select 'report_table', section || '/' || coalesce(member_id, ''),
                 count(distinct year), count(*), min(year), max(year)
-            from marts.report_tables where breakdown <> 'company' group by section, segment_id
+            from marts.report_tables where breakdown_id <> 'company' group by section, member_id
             """),
             [
                 between("year_count", horizon, horizon),

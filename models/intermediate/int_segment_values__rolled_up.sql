@@ -21,7 +21,7 @@ ancestry as (
 leaf_values as (
     select
         shares.geography_id,
-        shares.breakdown_id as dimension_id,
+        shares.breakdown_id as breakdown_id,
         shares.member_id as segment_id,
         shares.year,
         geography_values.value_usd * shares.share_pct / 100 as value_usd,
@@ -40,7 +40,7 @@ leaf_values as (
 leaf_values_by_ancestor as (
     select
         ancestry.ancestor_geography_id as geography_id,
-        leaf_values.dimension_id,
+        leaf_values.breakdown_id,
         leaf_values.segment_id,
         leaf_values.year,
         leaf_values.value_usd,
@@ -54,20 +54,20 @@ leaf_values_by_ancestor as (
 rolled_up as (
     select
         geography_id,
-        dimension_id,
+        breakdown_id,
         segment_id,
         year,
         sum(value_usd) as value_usd,
         max(basis_rank) as basis_rank
     from leaf_values_by_ancestor
-    group by geography_id, dimension_id, segment_id, year
+    group by geography_id, breakdown_id, segment_id, year
 ),
 
 -- the source of a rolled-up figure is that of its weakest leaves (the first, if they differ)
 weakest_sources as (
     select
         leaf_values_by_ancestor.geography_id,
-        leaf_values_by_ancestor.dimension_id,
+        leaf_values_by_ancestor.breakdown_id,
         leaf_values_by_ancestor.segment_id,
         leaf_values_by_ancestor.year,
         min(leaf_values_by_ancestor.source_id) as source_id
@@ -75,13 +75,13 @@ weakest_sources as (
     inner join rolled_up
         on
             leaf_values_by_ancestor.geography_id = rolled_up.geography_id
-            and leaf_values_by_ancestor.dimension_id = rolled_up.dimension_id
+            and leaf_values_by_ancestor.breakdown_id = rolled_up.breakdown_id
             and leaf_values_by_ancestor.segment_id = rolled_up.segment_id
             and leaf_values_by_ancestor.year = rolled_up.year
             and leaf_values_by_ancestor.basis_rank = rolled_up.basis_rank
     group by
         leaf_values_by_ancestor.geography_id,
-        leaf_values_by_ancestor.dimension_id,
+        leaf_values_by_ancestor.breakdown_id,
         leaf_values_by_ancestor.segment_id,
         leaf_values_by_ancestor.year
 ),
@@ -89,13 +89,13 @@ weakest_sources as (
 final as (
     select
         rolled_up.geography_id,
-        rolled_up.dimension_id,
+        rolled_up.breakdown_id,
         rolled_up.segment_id,
         rolled_up.year,
         rolled_up.value_usd,
         100 * rolled_up.value_usd / nullif(
             sum(rolled_up.value_usd) over (
-                partition by rolled_up.geography_id, rolled_up.dimension_id, rolled_up.year
+                partition by rolled_up.geography_id, rolled_up.breakdown_id, rolled_up.year
             ),
             0
         ) as share_pct,
@@ -105,7 +105,7 @@ final as (
     inner join weakest_sources
         on
             rolled_up.geography_id = weakest_sources.geography_id
-            and rolled_up.dimension_id = weakest_sources.dimension_id
+            and rolled_up.breakdown_id = weakest_sources.breakdown_id
             and rolled_up.segment_id = weakest_sources.segment_id
             and rolled_up.year = weakest_sources.year
 )

@@ -8,19 +8,19 @@ breakdowns as (
 
 final as (
     select
-        segments.dimension_id,
+        segments.breakdown_id,
         segments.segment_id,
-        breakdowns.label_en as dimension_label_en,
-        breakdowns.label_zh_hant as dimension_label_zh_hant,
+        breakdowns.label_en as breakdown_label_en,
+        breakdowns.label_zh_hant as breakdown_label_zh_hant,
         segments.label_en,
         segments.label_zh_hant,
-        segments.label_en_raw,
-        segments.label_zh_hant_raw,
+        segments.printed_label_en,
+        segments.printed_label_zh_hant,
         segments.is_label_corrected,
         segments.sort_order
     from segments
     inner join breakdowns
-        on segments.dimension_id = breakdowns.breakdown_id
+        on segments.breakdown_id = breakdowns.breakdown_id
 )
 
 select * from final

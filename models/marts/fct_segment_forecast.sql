@@ -10,23 +10,23 @@ with_growth as (
     select
         segment_values.geography_id,
         geographies.parent_geography_id,
-        segment_values.dimension_id,
+        segment_values.breakdown_id,
         segment_values.segment_id,
         segment_values.year,
         segment_values.value_usd,
         segment_values.share_pct,
         100 * (
             segment_values.value_usd / nullif(lag(segment_values.value_usd) over (
-                partition by segment_values.geography_id, segment_values.dimension_id, segment_values.segment_id
+                partition by segment_values.geography_id, segment_values.breakdown_id, segment_values.segment_id
                 order by segment_values.year
             ), 0)
             - 1
         ) as yoy_growth_pct,
         max(case when segment_values.year = {{ var('forecast_base_year') }} then segment_values.value_usd end) over (
-            partition by segment_values.geography_id, segment_values.dimension_id, segment_values.segment_id
+            partition by segment_values.geography_id, segment_values.breakdown_id, segment_values.segment_id
         ) as base_year_value_usd,
         max(case when segment_values.year = {{ var('last_year') }} then segment_values.value_usd end) over (
-            partition by segment_values.geography_id, segment_values.dimension_id, segment_values.segment_id
+            partition by segment_values.geography_id, segment_values.breakdown_id, segment_values.segment_id
         ) as last_year_value_usd,
         segment_values.basis,
         segment_values.source_id
@@ -39,7 +39,7 @@ final as (
     select
         geography_id,
         parent_geography_id,
-        dimension_id,
+        breakdown_id,
         segment_id,
         year,
         {{ year_start_date('year') }} as year_start_date,

@@ -36,10 +36,11 @@ company_share as (
 value_rows as (
     select
         sections.section,
-        cast(null as {{ dbt.type_string() }}) as segment_id,
-        cast(null as {{ dbt.type_string() }}) as segment,
-        cast(null as {{ dbt.type_string() }}) as segment_zh_hant,
-        0 as segment_sort_order,
+        'total' as member_kind,
+        cast(null as {{ dbt.type_string() }}) as member_id,
+        cast(null as {{ dbt.type_string() }}) as member_label_en,
+        cast(null as {{ dbt.type_string() }}) as member_label_zh_hant,
+        0 as member_sort_order,
         market_size.year,
         market_size.value_usd,
         cast(null as {{ type_double() }}) as share_pct,
@@ -54,10 +55,11 @@ value_rows as (
 segment_rows as (
     select
         sections.section,
-        segment_forecast.segment_id,
-        segments.label_en as segment,
-        segments.label_zh_hant as segment_zh_hant,
-        segments.sort_order as segment_sort_order,
+        'segment' as member_kind,
+        segment_forecast.segment_id as member_id,
+        segments.label_en as member_label_en,
+        segments.label_zh_hant as member_label_zh_hant,
+        segments.sort_order as member_sort_order,
         segment_forecast.year,
         segment_forecast.value_usd,
         segment_forecast.share_pct,
@@ -67,20 +69,21 @@ segment_rows as (
     inner join segment_forecast
         on
             sections.geography_id = segment_forecast.geography_id
-            and sections.breakdown_id = segment_forecast.dimension_id
+            and sections.breakdown_id = segment_forecast.breakdown_id
     inner join segments
         on
-            segment_forecast.dimension_id = segments.dimension_id
+            segment_forecast.breakdown_id = segments.breakdown_id
             and segment_forecast.segment_id = segments.segment_id
 ),
 
 geography_rows as (
     select
         sections.section,
-        market_size.geography_id as segment_id,
-        geographies.label_en as segment,
-        geographies.label_zh_hant as segment_zh_hant,
-        geographies.sort_order as segment_sort_order,
+        'geography' as member_kind,
+        market_size.geography_id as member_id,
+        geographies.label_en as member_label_en,
+        geographies.label_zh_hant as member_label_zh_hant,
+        geographies.sort_order as member_sort_order,
         market_size.year,
         market_size.value_usd,
         market_size.share_of_parent_pct as share_pct,
@@ -97,10 +100,11 @@ geography_rows as (
 company_rows as (
     select
         sections.section,
-        company_share.company_id as segment_id,
-        companies.company_name_en as segment,
-        companies.company_name_zh_hant as segment_zh_hant,
-        companies.sort_order as segment_sort_order,
+        'company' as member_kind,
+        company_share.company_id as member_id,
+        companies.label_en as member_label_en,
+        companies.label_zh_hant as member_label_zh_hant,
+        companies.sort_order as member_sort_order,
         company_share.year,
         company_share.value_usd,
         company_share.share_pct,
@@ -130,15 +134,16 @@ final as (
         {{ dbt.concat(['geographies.label_en', "' Accelerator Card Market, '", 'breakdowns.label_en']) }} as title_en,
         {{ dbt.concat(['geographies.label_zh_hant', "'加速卡市場，'", 'breakdowns.label_zh_hant']) }} as title_zh_hant,
         sections.geography_id,
-        geographies.label_en as geography,
-        geographies.label_zh_hant as geography_zh_hant,
-        sections.breakdown_id as breakdown,
-        breakdowns.label_en as breakdown_label,
+        geographies.label_en as geography_label_en,
+        geographies.label_zh_hant as geography_label_zh_hant,
+        sections.breakdown_id,
+        breakdowns.label_en as breakdown_label_en,
         breakdowns.label_zh_hant as breakdown_label_zh_hant,
-        table_rows.segment_id,
-        table_rows.segment,
-        table_rows.segment_zh_hant,
-        table_rows.segment_sort_order,
+        table_rows.member_kind,
+        table_rows.member_id,
+        table_rows.member_label_en,
+        table_rows.member_label_zh_hant,
+        table_rows.member_sort_order,
         table_rows.year,
         table_rows.value_usd,
         table_rows.share_pct,

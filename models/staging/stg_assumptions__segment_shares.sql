@@ -5,7 +5,7 @@ with source as (
 renamed as (
     select
         geography_id,
-        dimension_id,
+        breakdown_id,
         segment_id,
         year,
         share_pct,

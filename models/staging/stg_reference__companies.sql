@@ -5,8 +5,8 @@ with source as (
 renamed as (
     select
         company_id,
-        company_name_en,
-        company_name_zh_hant,
+        label_en,
+        label_zh_hant,
         report_section,
         sort_order,
         is_in_report

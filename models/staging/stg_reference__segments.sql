@@ -4,14 +4,14 @@ with source as (
 
 renamed as (
     select
-        dimension_id,
+        breakdown_id,
         segment_id,
-        label_en_raw,
+        printed_label_en,
         label_en,
-        label_zh_hant_raw,
+        printed_label_zh_hant,
         label_zh_hant,
         sort_order,
-        label_en <> label_en_raw as is_label_corrected
+        label_en <> printed_label_en as is_label_corrected
     from source
 )
 

@@ -7,7 +7,7 @@ renamed as (
         highlight_id,
         breakdown_id,
         member_id,
-        label_as_printed,
+        printed_label_en,
         basis,
         source_id
     from source

@@ -73,7 +73,7 @@ def test_report_tables_page_lays_out_a_section_and_offers_it_as_csv(open_app, pu
     laid_out = app.dataframe[0].value
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         expected = connection.execute(
-            "select segment, round(share_pct, 2) from marts.report_tables where section = '8.3.1.2.3' and year = 2031"
+            "select member_label_en, round(share_pct, 2) from marts.report_tables where section = '8.3.1.2.3' and year = 2031"
         ).fetchall()
     assert {(row, laid_out.loc[row, "2031"]) for row in laid_out.index} == set(expected)
     assert app.get("download_button")
@@ -81,7 +81,7 @@ def test_report_tables_page_lays_out_a_section_and_offers_it_as_csv(open_app, pu
 
 def test_zh_hant_shows_the_labels_of_the_zh_hant_edition(open_app):
     applications = {
-        row["label_zh_hant"] for row in read_seed("reference/segments.csv") if row["dimension_id"] == "application"
+        row["label_zh_hant"] for row in read_seed("reference/segments.csv") if row["breakdown_id"] == "application"
     }
     app = open_app("report_tables", "zh-Hant", section="8.3.1.2.3")
     assert set(app.dataframe[0].value.index) == applications

@@ -107,7 +107,7 @@ BAD_INPUTS = {
         SEGMENT,
         lambda raw: raw.replace(b",processor_type,gpu,2021,", b",processor_type,tpu,2021,", 1),
         "row 3, column segment_id",
-        "unknown dimension_id='processor_type', segment_id='tpu'",
+        "unknown breakdown_id='processor_type', segment_id='tpu'",
     ),
     "missing_column": (
         COMPANY,

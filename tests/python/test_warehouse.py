@@ -42,11 +42,11 @@ def test_every_report_table_is_readable_by_its_section_number(warehouse_connecti
 
 def test_china_by_application_lists_every_application_summing_to_100(warehouse_connection):
     applications = {
-        row["segment_id"] for row in read_seed("reference/segments.csv") if row["dimension_id"] == "application"
+        row["segment_id"] for row in read_seed("reference/segments.csv") if row["breakdown_id"] == "application"
     }
     rows = warehouse_connection.sql(
         """
-        select geography_id, breakdown, segment_id, year, share_pct, value_usd
+        select geography_id, breakdown_id, member_id, year, share_pct, value_usd
         from marts.report_tables
         where section = '8.3.1.2.3'
         """
@@ -92,7 +92,7 @@ def test_report_states_north_america_largest_and_machine_learning_fastest(wareho
     fastest = warehouse_connection.execute(
         """
         select segment_id from marts.fct_segment_forecast
-        where geography_id = 'global' and dimension_id = 'application' and year = 2031
+        where geography_id = 'global' and breakdown_id = 'application' and year = 2031
         order by forecast_cagr_pct desc limit 1
         """
     ).fetchone()

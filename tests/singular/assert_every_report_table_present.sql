@@ -24,7 +24,7 @@ per_section as (
         sections.breakdown_id,
         count(distinct report_tables.year) as year_count,
         count(report_tables.year) as row_count,
-        count(distinct report_tables.segment_id) as member_count
+        count(distinct report_tables.member_id) as member_count
     from sections
     left join report_tables
         on sections.section = report_tables.section

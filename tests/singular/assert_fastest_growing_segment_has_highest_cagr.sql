@@ -10,7 +10,7 @@ highlights as (
 
 named_segment as (
     select
-        breakdown_id as dimension_id,
+        breakdown_id as breakdown_id,
         member_id as segment_id
     from highlights
     where highlight_id = 'fastest_growing_segment'
@@ -27,7 +27,7 @@ global_segments as (
         ) as horizon_growth_factor
     from segment_forecast
     inner join named_segment
-        on segment_forecast.dimension_id = named_segment.dimension_id
+        on segment_forecast.breakdown_id = named_segment.breakdown_id
     where segment_forecast.geography_id = 'global'
     group by segment_forecast.segment_id
 ),

@@ -12,7 +12,7 @@ final as (
     from segment_shares
     left join segments
         on
-            segment_shares.dimension_id = segments.dimension_id
+            segment_shares.breakdown_id = segments.breakdown_id
             and segment_shares.segment_id = segments.segment_id
     where segments.segment_id is null
 )

@@ -16,7 +16,7 @@ geographies as (
 stated_for_non_leaf as (
     select distinct
         segment_shares.geography_id,
-        segment_shares.dimension_id,
+        segment_shares.breakdown_id,
         'mix stated for a geography that has children' as problem
     from segment_shares
     inner join geographies
@@ -25,21 +25,21 @@ stated_for_non_leaf as (
 ),
 
 dimensions as (
-    select distinct dimension_id
+    select distinct breakdown_id
     from segments
 ),
 
 stated as (
     select distinct
         geography_id,
-        dimension_id
+        breakdown_id
     from segment_shares
 ),
 
 expected as (
     select
         geographies.geography_id,
-        dimensions.dimension_id
+        dimensions.breakdown_id
     from geographies
     cross join dimensions
     where geographies.is_leaf
@@ -48,13 +48,13 @@ expected as (
 missing_for_leaf as (
     select
         expected.geography_id,
-        expected.dimension_id,
+        expected.breakdown_id,
         'no mix stated for a leaf geography' as problem
     from expected
     left join stated
         on
             expected.geography_id = stated.geography_id
-            and expected.dimension_id = stated.dimension_id
+            and expected.breakdown_id = stated.breakdown_id
     where stated.geography_id is null
 ),
 
