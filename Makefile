@@ -54,8 +54,9 @@ dashboard: $(INSTALLED) ## Serve the dashboard on 127.0.0.1 (reads the published
 	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(DASHBOARD_PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
-sql: $(INSTALLED) ## Open a read-only SQL session (DuckDB CLI) on the published warehouse
-	$(BIN)/duckdb -readonly $${ACM_WAREHOUSE_PATH:-warehouse/accelerator_card_market.duckdb}
+# The session is DuckDB's CLI, read-only and in safe mode: scripts/sql.py says what that forbids.
+sql: $(INSTALLED) ## Open a read-only SQL session (DuckDB CLI, safe mode) on the published warehouse
+	@$(BIN)/python -m scripts.sql
 
 bench: $(INSTALLED) ## Benchmark the pipeline (a table of timings; not a test)
 	$(BIN)/python -m scripts.bench

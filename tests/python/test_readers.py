@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -9,8 +10,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+import duckdb
 import pytest
-from conftest import free_port
+from conftest import duckdb_mart_tables, free_port
 from playwright.sync_api import sync_playwright
 
 from scripts import build as pipeline
@@ -28,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = PROJECT_DIR / "target" / "screenshots"
-SQL_CLI = Path(sys.executable).parent / "duckdb"
 
 
 def wait_for(url: str, seconds: float = 60) -> None:
@@ -112,13 +113,21 @@ def test_zh_hant_page_renders_in_chromium(dashboard, browser):
     page.close()
 
 
-def sql(*statements: str, warehouse: Path) -> subprocess.CompletedProcess:
+def sql_session(script: str, warehouse: Path, cwd: Path = PROJECT_DIR, **env: str) -> subprocess.CompletedProcess:
+    """The session `make sql` opens (scripts/sql.py), fed script on stdin as a pipe would feed it."""
     return subprocess.run(
-        [str(SQL_CLI), "-readonly", "-csv", str(warehouse), *[arg for s in statements for arg in ("-c", s)]],
+        [sys.executable, "-m", "scripts.sql"],
+        input=script,
         capture_output=True,
         text=True,
         timeout=60,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_DIR), "ACM_WAREHOUSE_PATH": str(warehouse), **env},
     )
+
+
+def sql(*statements: str, warehouse: Path) -> subprocess.CompletedProcess:
+    return sql_session(".mode csv\n" + "".join(f"{statement};\n" for statement in statements), warehouse)
 
 
 def test_sql_session_reads_every_mart_and_cannot_write(published_warehouse):
@@ -131,10 +140,98 @@ def test_sql_session_reads_every_mart_and_cannot_write(published_warehouse):
     assert "read-only" in (write.stderr + write.stdout).lower()
 
 
+def files_under(*folders: Path) -> dict[Path, tuple[int, int]]:
+    """Every file under folders, with its size and modification time."""
+    return {
+        path: (path.stat().st_size, path.stat().st_mtime_ns)
+        for folder in folders
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def test_sql_session_cannot_change_the_published_file_write_files_or_run_commands(published_warehouse, tmp_path):
+    _, warehouse = published_warehouse
+    work, home, outside = tmp_path / "work", tmp_path / "home", tmp_path / "outside"
+    for folder in (work, home, outside):
+        folder.mkdir()
+    secret = outside / "secret.csv"
+    secret.write_text("secret\nSECRET_IN_A_FILE\n", encoding="utf-8")
+    script_file = outside / "script.sql"
+    script_file.write_text("select 'READ_SCRIPT_RAN';\n", encoding="utf-8")
+    rows = outside / "rows.csv"
+    rows.write_text("x\nIMPORTED_ROW\n", encoding="utf-8")
+    written = warehouse.parent / "written"
+    attacks = f"""
+.open {warehouse}
+create table marts.intruder as select 1 as x;
+.open {written}.duckdb
+create table intruder as select 1 as x;
+.shell touch {outside}/shell_ran
+.system touch {outside}/system_ran
+.output {written}.output.txt
+select 'OUTPUT_REDIRECTED';
+.output
+.once {written}.once.txt
+select 'ONCE_REDIRECTED';
+.log {written}.log.txt
+.excel
+.cd {outside}
+.read {script_file}
+.import {rows} imported
+select * from imported;
+attach '{warehouse}' as again (read_write);
+create table again.marts.intruder as select 1 as x;
+attach '{written}.attached.duckdb' as other;
+copy (select 1 as x) to '{written}.copy.csv';
+copy marts.dim_company to '{outside}/copy.csv';
+export database '{written}.exported';
+select * from read_text('{secret}');
+select * from read_csv('{secret}');
+select * from read_text('/etc/passwd');
+select getenv('ACM_SQL_CANARY');
+create persistent secret intruder (type s3, key_id 'k', secret 's');
+install httpfs;
+load httpfs;
+load '{outside}/evil.duckdb_extension';
+set enable_external_access = true;
+pragma enable_external_access = true;
+reset enable_external_access;
+set lock_configuration = false;
+set allowed_directories = ['{outside}', '{warehouse.parent}'];
+set allowed_paths = ['{secret}'];
+set disabled_filesystems = '';
+.safe_mode
+copy (select 1 as x) to '{written}.after_set.csv';
+select * from read_text('{secret}');
+checkpoint;
+"""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        marts = duckdb_mart_tables(connection)
+        expected = {table: connection.execute(f"select count(*) from marts.{table}").fetchone()[0] for table in marts}
+    reads = "".join(f"select 'mart {table}', count(*) from marts.{table};\n" for table in marts)
+    before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
+    files_before = files_under(warehouse.parent, work, home, outside)
+
+    session = sql_session(
+        f".mode csv\n{attacks}\n{reads}", warehouse, cwd=work, HOME=str(home), ACM_SQL_CANARY="CANARY_IN_ENV"
+    )
+
+    output = session.stdout + session.stderr
+    assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
+    assert files_under(warehouse.parent, work, home, outside) == files_before, "the session wrote a file"
+    for marker in ("SECRET_IN_A_FILE", "root:", "CANARY_IN_ENV", "READ_SCRIPT_RAN", "IMPORTED_ROW"):
+        assert marker not in output, marker
+    read_back = dict(line.split(",") for line in session.stdout.splitlines() if line.startswith("mart "))
+    assert {name.removeprefix("mart "): int(count) for name, count in read_back.items()} == expected
+    assert len(expected) >= 9 and all(expected.values())
+
+
 def test_build_publishes_while_dashboard_and_sql_session_are_open(published_warehouse, dashboard, browser):
     project, warehouse = published_warehouse
     session = subprocess.Popen(
-        [str(SQL_CLI), "-readonly", "-csv", str(warehouse)],
+        [sys.executable, "-m", "scripts.sql"],
+        env={**os.environ, "PYTHONPATH": str(PROJECT_DIR), "ACM_WAREHOUSE_PATH": str(warehouse)},
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -142,6 +239,7 @@ def test_build_publishes_while_dashboard_and_sql_session_are_open(published_ware
     )
     page = browser.new_page()
     try:
+        session.stdin.write(".mode csv\n")
         session.stdin.write("select share_pct from marts.fct_company_share where company_id = 'nvidia';\n")
         session.stdin.flush()
         assert session.stdout.readline().strip() == "share_pct"
