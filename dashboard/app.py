@@ -174,7 +174,9 @@ def companies(language: str) -> None:
     frame["company"] = frame["label_en" if language == "en" else "label_zh_hant"]
     frame["value_bn"] = frame["value_usd"] / 1e9
     leader = frame.sort_values("share_pct", ascending=False).iloc[0]
-    st.metric(f"{leader['company']} · {int(leader['year'])} · {leader['mark']}", f"{leader['share_pct']:.1f}%")
+    # st.text, not a metric's label: labels come from the seeds, and a label is never read as Markdown
+    st.text(f"{leader['company']} · {int(leader['year'])} · {leader['mark']}")
+    st.metric(t("largest_share", language), f"{leader['share_pct']:.1f}%")
     chart = (
         alt.Chart(frame)
         .mark_bar()
@@ -231,11 +233,13 @@ def report_tables(language: str) -> None:
     index = options.index(requested) if requested in options else 0
     section = st.selectbox(t("section", language), options, index=index, format_func=lambda s: f"{s}  {titles[s]}")
     frame = with_marks(data.report_table(section), language)
-    st.subheader(f"{section}  {titles[section]}")
+    st.text(f"{section}  {titles[section]}")  # not a (Markdown) subheader: titles are built from seed labels
     is_value_table = frame["breakdown_id"].iloc[0] == "value"
     measure = "value_usd" if is_value_table else "share_pct"
     frame["row"] = (
-        t("total", language) if is_value_table else frame["member_label_en" if language == "en" else "member_label_zh_hant"]
+        t("total", language)
+        if is_value_table
+        else frame["member_label_en" if language == "en" else "member_label_zh_hant"]
     )
     frame["figure"] = frame[measure] / 1e9 if is_value_table else frame[measure]
     laid_out = frame.pivot_table(index="row", columns="year", values="figure", sort=False).round(2)
@@ -243,7 +247,19 @@ def report_tables(language: str) -> None:
     laid_out.insert(0, t("basis", language), frame.groupby("row", sort=False)["mark"].first())
     st.caption(t("value_bn", language) if is_value_table else t("share_pct", language))
     st.dataframe(laid_out, width="stretch")
-    csv = frame[["section", "member_kind", "member_id", "member_label_en", "year", "value_usd", "share_pct", "basis", "source_id"]]
+    csv = frame[
+        [
+            "section",
+            "member_kind",
+            "member_id",
+            "member_label_en",
+            "year",
+            "value_usd",
+            "share_pct",
+            "basis",
+            "source_id",
+        ]
+    ]
     st.download_button(
         t("download", language),
         csv.to_csv(index=False).encode("utf-8"),
@@ -286,8 +302,12 @@ def main() -> None:
         st.warning(t("not_published", language))
         return
     st.header(t(page, language))
-    RENDER[page](language)
-    info = data.build_info()
+    try:
+        RENDER[page](language)
+        info = data.build_info()
+    except data.WarehouseBusy:
+        st.warning(t("warehouse_busy", language))  # one line for the viewer; data.py logs the details
+        return
     if not info.empty:
         st.sidebar.caption(f"{t('built', language)}: {info['built_at_utc'].iloc[0]:%Y-%m-%d %H:%M} UTC")
 

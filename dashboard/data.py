@@ -7,6 +7,7 @@ publish is a new version.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import streamlit as st
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_WAREHOUSE = REPO_DIR / "warehouse" / "accelerator_card_market.duckdb"
+LOG = logging.getLogger(__name__)
 
 
 def warehouse_path() -> Path:
@@ -27,9 +29,25 @@ def file_version(path: Path) -> tuple[int, int]:
     return status.st_ino, status.st_mtime_ns
 
 
+class WarehouseBusy(Exception):
+    """Another process holds the published file open for writing, so no reader can open it now."""
+
+
+def _connect(path: str) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(path, read_only=True)
+    except duckdb.IOException as error:
+        # DuckDB has no narrower exception for a lock held by another process: its message says so.
+        if "Conflicting lock" not in str(error):
+            raise
+        LOG.warning("Cannot read the published warehouse yet: %s", error)
+        raise WarehouseBusy from error
+
+
+# An exception is never cached, so the first read after the lock is gone opens the file again.
 @st.cache_data(show_spinner=False, max_entries=256)
 def _read(path: str, version: tuple[int, int], sql: str, parameters: tuple) -> pd.DataFrame:
-    with duckdb.connect(path, read_only=True) as connection:
+    with _connect(path) as connection:
         return connection.execute(sql, list(parameters)).df()
 
 

@@ -28,6 +28,7 @@ TEXT = {
     "dimension": {"en": "Breakdown", "zh-Hant": "分類"},
     "total": {"en": "Total market", "zh-Hant": "市場總額"},
     "company": {"en": "Company", "zh-Hant": "公司"},
+    "largest_share": {"en": "Largest company share", "zh-Hant": "最大公司佔有率"},
     "section": {"en": "Report section", "zh-Hant": "報告章節"},
     "download": {"en": "Download CSV", "zh-Hant": "下載 CSV"},
     "source": {"en": "Source", "zh-Hant": "來源"},
@@ -35,6 +36,10 @@ TEXT = {
     "not_published": {
         "en": "No published warehouse yet: run `make build`.",
         "zh-Hant": "尚未發布資料倉儲：請執行 `make build`。",
+    },
+    "warehouse_busy": {
+        "en": "Another program is writing the warehouse right now: reload this page in a moment.",
+        "zh-Hant": "另一個程式正在寫入資料倉儲：請稍後重新載入本頁。",
     },
     "legend": {
         "en": "reported: stated by the report · derived: computed from reported figures · "

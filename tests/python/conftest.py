@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import math
+import subprocess
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -164,3 +167,25 @@ def assert_mart_matches_duckdb(
             if not _same_value(left, right)
         ]
         assert differing == [], (table, other_row[:4])
+
+
+@contextmanager
+def write_lock_held(warehouse: Path) -> Iterator[None]:
+    """Another process holds warehouse open read-write (as a build or a writer would) until the block ends."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()",
+            str(warehouse),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 import duckdb
 import pytest
-from conftest import read_seed
+from conftest import read_seed, write_lock_held
 from streamlit.testing.v1 import AppTest
 
 from scripts.project import PROJECT_DIR
@@ -73,7 +75,8 @@ def test_report_tables_page_lays_out_a_section_and_offers_it_as_csv(open_app, pu
     laid_out = app.dataframe[0].value
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         expected = connection.execute(
-            "select member_label_en, round(share_pct, 2) from marts.report_tables where section = '8.3.1.2.3' and year = 2031"
+            "select member_label_en, round(share_pct, 2) from marts.report_tables "
+            "where section = '8.3.1.2.3' and year = 2031"
         ).fetchall()
     assert {(row, laid_out.loc[row, "2031"]) for row in laid_out.index} == set(expected)
     assert app.get("download_button")
@@ -96,3 +99,24 @@ def test_cited_figures_page_lists_every_figure_with_its_source_document(open_app
     assert len(table) == count
     assert table["publisher"].notna().all()
     assert "NVIDIA Announces Financial Results for Second Quarter Fiscal 2025" in set(table["title"])
+
+
+def test_a_write_lock_held_elsewhere_shows_one_line_and_the_page_returns_once_it_is_gone(
+    published_warehouse, tmp_path, monkeypatch
+):
+    from dashboard.labels import t
+
+    # a file of its own, so no figure read by an earlier test is served from the cache
+    warehouse = tmp_path / "accelerator_card_market.duckdb"
+    shutil.copy(published_warehouse[1], warehouse)
+    monkeypatch.setenv("ACM_WAREHOUSE_PATH", str(warehouse))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["page"] = "overview"
+    with write_lock_held(warehouse):
+        app.run()
+        assert not app.exception
+        assert [warning.value for warning in app.warning] == [t("warehouse_busy", "en")]
+        assert not app.metric and not app.dataframe
+    app.run()
+    assert not app.exception and not app.warning
+    assert len(app.metric) == 3 and app.dataframe
