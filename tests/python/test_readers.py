@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import duckdb_mart_tables, free_port
+from conftest import duckdb_mart_tables, free_port, write_lock_held
 from playwright.sync_api import sync_playwright
 
+from dashboard.labels import t
 from scripts import build as pipeline
 from scripts.project import PROJECT_DIR
 
@@ -44,30 +49,40 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise TimeoutError(f"{url} did not answer within {seconds} s")
 
 
+@contextmanager
+def served_dashboard(warehouse: Path, log: Path | None = None) -> Iterator[str]:
+    """The dashboard served as `make dashboard` serves it (from the repository's root, so with its
+    .streamlit/config.toml) on warehouse; its address. The server's log goes to log, if given."""
+    port = free_port()
+    with open(log or os.devnull, "w", encoding="utf-8") as log_file:
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "streamlit"),
+                "run",
+                str(PROJECT_DIR / "dashboard" / "app.py"),
+                "--server.address=127.0.0.1",
+                f"--server.port={port}",
+                "--server.headless=true",
+                "--browser.gatherUsageStats=false",
+            ],
+            cwd=PROJECT_DIR,
+            env={**os.environ, "ACM_WAREHOUSE_PATH": str(warehouse)},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(f"http://127.0.0.1:{port}/_stcore/health")
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def dashboard(published_warehouse):
     _, warehouse = published_warehouse
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "streamlit"),
-            "run",
-            str(PROJECT_DIR / "dashboard" / "app.py"),
-            "--server.address=127.0.0.1",
-            f"--server.port={port}",
-            "--server.headless=true",
-            "--browser.gatherUsageStats=false",
-        ],
-        env={**os.environ, "ACM_WAREHOUSE_PATH": str(warehouse)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/_stcore/health")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with served_dashboard(warehouse) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +125,116 @@ def test_zh_hant_page_renders_in_chromium(dashboard, browser):
     page = browser.new_page()
     page.goto(f"{dashboard}/?page=overview&lang=zh-Hant")
     page.get_by_text("2031年市場規模（十億美元） · 報告數據").wait_for(timeout=60_000)
+    page.close()
+
+
+def test_dashboard_says_a_write_lock_in_one_line_and_recovers_once_it_is_gone(published_warehouse, browser, tmp_path):
+    # a file of its own, so no earlier page is served from the server's cache
+    warehouse = tmp_path / "accelerator_card_market.duckdb"
+    shutil.copy(published_warehouse[1], warehouse)
+    log = tmp_path / "server.log"
+    with served_dashboard(warehouse, log) as address:
+        page = browser.new_page()
+        with write_lock_held(warehouse):
+            page.goto(f"{address}/?page=overview")
+            page.get_by_text(t("warehouse_busy", "en")).wait_for(timeout=60_000)
+            shown = page.locator("[data-testid='stMain']").inner_text()
+            assert page.locator("[data-testid='stException']").count() == 0
+            for detail in (str(warehouse), "PID", "Traceback", "IO Error"):
+                assert detail not in shown, detail
+        page.reload()
+        page.get_by_text("35.66").first.wait_for(timeout=60_000)
+        assert page.get_by_text(t("warehouse_busy", "en")).count() == 0
+        page.close()
+    assert "Conflicting lock" in log.read_text(encoding="utf-8"), "the details reach the server's log"
+
+
+def test_dashboard_shows_no_details_of_an_unexpected_error(browser, tmp_path):
+    warehouse = tmp_path / "accelerator_card_market.duckdb"
+    warehouse.write_text("not a DuckDB database", encoding="utf-8")
+    log = tmp_path / "server.log"
+    with served_dashboard(warehouse, log) as address:
+        page = browser.new_page()
+        page.goto(f"{address}/?page=overview")
+        page.locator("[data-testid='stException']").wait_for(timeout=60_000)
+        shown = page.locator("[data-testid='stMain']").inner_text()
+        page.close()
+    for detail in (str(tmp_path), "Traceback", "IOException", "valid DuckDB"):
+        assert detail not in shown, detail
+    assert "Traceback" in log.read_text(encoding="utf-8"), "the details reach the server's log"
+
+
+def hostile(tag: str) -> str:
+    """A label that would be bold, a link, HTML and a script, were it read as Markdown or HTML."""
+    return f"**{tag}** [{tag}](javascript:alert(1)) <b>{tag}</b> <script>alert('{tag}')</script>"
+
+
+HOSTILE_LABELS = {
+    # seed: (key column, key, label column, tag)
+    "reference/geographies.csv": [("geography_id", "global", "label_en", "hostile-geography")],
+    "reference/breakdowns.csv": [("breakdown_id", "processor_type", "label_en", "hostile-breakdown")],
+    "reference/segments.csv": [("segment_id", "cpu", "label_en", "hostile-segment")],
+    "reference/companies.csv": [("company_id", "nvidia", "label_en", "hostile-company")],
+    "reference/sources.csv": [("source_id", "techsci_report_en", "title", "hostile-source")],
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_dashboard(tmp_path_factory):
+    """The dashboard on a warehouse published from a copy of the project whose labels are hostile."""
+    from scripts.project import copy_project
+
+    root = tmp_path_factory.mktemp("hostile")
+    project = copy_project(root / "project")
+    for seed, edits in HOSTILE_LABELS.items():
+        path = project / "seeds" / seed
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            columns, rows = reader.fieldnames, list(reader)
+        for key_column, key, label_column, tag in edits:
+            [row] = [row for row in rows if row[key_column] == key]
+            row[label_column] = hostile(tag)
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    warehouse = root / "warehouse" / "accelerator_card_market.duckdb"
+    assert pipeline.build(full=True, project_dir=project, published=warehouse) == 0
+    with served_dashboard(warehouse) as address:
+        yield address
+
+
+# what each page shows outside its canvas-drawn tables, as text
+HOSTILE_SHOWN = {
+    "overview": [],
+    "segments": ["hostile-geography", "hostile-breakdown"],
+    "geography": [],
+    "companies": ["hostile-company"],
+    "cited": [],
+    "report_tables": ["hostile-geography", "hostile-breakdown"],
+}
+RENDERED_MARKUP = """tag => ({
+    links: [...document.querySelectorAll('a')].filter(a => (a.getAttribute('href') || '').includes('script:')).length,
+    bold: [...document.querySelectorAll('strong, b, em')].filter(e => e.textContent.includes(tag)).length,
+    scripts: [...document.querySelectorAll('script')].filter(s => s.textContent.includes(tag)).length,
+})"""
+
+
+def test_labels_are_shown_as_text_never_as_markdown_or_html(hostile_dashboard, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    for name, tags in HOSTILE_SHOWN.items():
+        page.goto(f"{hostile_dashboard}/?page={name}&section=5.2.1")
+        page.get_by_role("heading", name=t(name, "en")).wait_for(timeout=60_000)
+        page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)  # let the charts draw
+        assert page.locator("[data-testid='stException']").count() == 0, name
+        # the page's text, and what its select boxes show (in their inputs)
+        shown = page.locator("[data-testid='stMain']").inner_text() + "\n".join(
+            page.locator("[data-testid='stMain'] input").evaluate_all("inputs => inputs.map(i => i.value)")
+        )
+        for tag in tags:
+            assert hostile(tag) in shown, (name, tag)
+        assert page.evaluate(RENDERED_MARKUP, "hostile-") == {"links": 0, "bold": 0, "scripts": 0}, name
     page.close()
 
 
