@@ -210,7 +210,7 @@ def bug_log(project_dir: Path, paths: BuildPaths) -> Path | str:
 
 def report_failure(sentence: str, details: list[str] | None = None) -> None:
     """The sentence first, the details after it, and the promise last."""
-    lines = [sentence, *(details or []), UNCHANGED]
+    lines = [sentence, *map(str, details or []), UNCHANGED]
     print("\n".join(lines), file=sys.stderr, flush=True)
 
 
