@@ -9,16 +9,32 @@ A build that fails, for any reason, says why in one sentence first, then the det
 with "The published warehouse is unchanged."; dbt's own output goes to a log file the message names.
 """
 
+# ruff: noqa: E402 (the imports follow the handler that catches Ctrl-C while they load)
 from __future__ import annotations
+
+import os
+import signal
+import sys
+
+UNCHANGED = "The published warehouse is unchanged."
+
+
+def interrupted_while_loading(signum: int, frame: object) -> None:
+    sys.stderr.write(f"The build was interrupted before it began: nothing was published.\n{UNCHANGED}\n")
+    sys.stderr.flush()
+    # an exception raised inside a C extension's initialisation aborts the interpreter; nothing is open yet
+    os._exit(130)
+
+
+if __name__ == "__main__":
+    # Ctrl-C while the modules below load (seconds, with dbt and great-expectations): main() restores Python's handler
+    signal.signal(signal.SIGINT, interrupted_while_loading)
 
 import argparse
 import errno
 import hashlib
 import json
-import os
 import shutil
-import signal
-import sys
 import tempfile
 import time
 import traceback
@@ -46,7 +62,6 @@ from scripts.publish import (
 if TYPE_CHECKING:
     from dbt.cli.main import dbtRunnerResult
 
-UNCHANGED = "The published warehouse is unchanged."
 # Settings that dbt's state comparison does not see (vars, profiles): a change to them means a full build.
 PROJECT_SETTINGS = ["dbt_project.yml", "profiles/profiles.yml"]
 # Free space a build needs beside the published file, as measured on a 9 MB warehouse: an incremental
@@ -343,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="rebuild every node, not only what changed")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="the dbt project to build")
     options = parser.parse_args(argv)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     # pyspark, which dbt-spark brings, warns about pandas on import: noise before the build's own words
     warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
     return build(full=options.full, project_dir=options.project_dir.resolve())
