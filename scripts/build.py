@@ -4,40 +4,85 @@
 one and publishes it only if every dbt test and every great-expectations suite passed. When the
 published file was built from the same project settings, only what changed since (seeds or models,
 as dbt's state:modified+ selects them) is rebuilt on a copy of it; `--full` rebuilds everything.
+
+A build that fails, for any reason, says why in one sentence first, then the details, and ends
+with "The published warehouse is unchanged."; dbt's own output goes to a log file the message names.
 """
 
+# ruff: noqa: E402 (the imports follow the handler that catches Ctrl-C while they load)
 from __future__ import annotations
 
+import os
+import signal
+import sys
+
+UNCHANGED = "The published warehouse is unchanged."
+
+
+def interrupted_while_loading(signum: int, frame: object) -> None:
+    sys.stderr.write(f"The build was interrupted before it began: nothing was published.\n{UNCHANGED}\n")
+    sys.stderr.flush()
+    # an exception raised inside a C extension's initialisation aborts the interpreter; nothing is open yet
+    os._exit(130)
+
+
+if __name__ == "__main__":
+    # Ctrl-C while the modules below load (seconds, with dbt and great-expectations): main() restores Python's handler
+    signal.signal(signal.SIGINT, interrupted_while_loading)
+
 import argparse
+import errno
 import hashlib
 import json
-import os
 import shutil
-import sys
 import tempfile
 import time
+import traceback
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dbt.cli.main import dbtRunnerResult
+import duckdb
 
-from scripts.gate import run_gate
 from scripts.project import PROJECT_DIR, WAREHOUSE_ENV, run_dbt, warehouse_path
 from scripts.publish import (
     BuildInProgressError,
     BuildPaths,
     BuildRecord,
+    PublishedFileLockedError,
     build_lock,
     publish,
-    published_manifest,
-    published_project_checksum,
+    published_state,
     record_build,
     remove_leftovers,
 )
-from scripts.seed_check import check_seeds, load_specs
 
-UNCHANGED = "The published warehouse is unchanged."
+if TYPE_CHECKING:
+    from dbt.cli.main import dbtRunnerResult
+
 # Settings that dbt's state comparison does not see (vars, profiles): a change to them means a full build.
 PROJECT_SETTINGS = ["dbt_project.yml", "profiles/profiles.yml"]
+# Free space a build needs beside the published file, as measured on a 9 MB warehouse: an incremental
+# build's staging copy and dbt's rebuilt tables peak at 1.2 times the published file, a first build at
+# 11 MB, and the Data Docs take 4.5 MB; each is rounded up here. test_build_failures checks the sum
+# against the peak it measures.
+STAGING_GROWTH = 1.5
+FIRST_BUILD_BYTES = 12 * 2**20
+DOCS_BYTES = 6 * 2**20
+# how the C library, and so DuckDB's messages, say ENOSPC
+DISK_FULL = os.strerror(errno.ENOSPC)
+
+
+class BuildFailed(Exception):
+    """A build that stops: the sentence the user reads first, the details after it, the exit code."""
+
+    def __init__(self, sentence: str, details: list[str] | None = None, code: int = 1) -> None:
+        super().__init__(sentence)
+        self.sentence = sentence
+        self.details = details or []
+        self.code = code
 
 
 def project_checksum(project_dir: Path = PROJECT_DIR) -> str:
@@ -56,46 +101,201 @@ def dbt_counts(result: dbtRunnerResult) -> tuple[int, int, list[str]]:
     return len(passed), len(tests), failed
 
 
+def mebibytes(size: int) -> str:
+    return f"{size / 2**20:.0f} MB"
+
+
+def space_needed(paths: BuildPaths) -> int:
+    """Bytes a build may write on the published file's filesystem (see STAGING_GROWTH)."""
+    published = paths.published.stat().st_size if paths.published.exists() else 0
+    return max(int(published * STAGING_GROWTH), FIRST_BUILD_BYTES) + DOCS_BYTES
+
+
+def check_free_space(paths: BuildPaths) -> None:
+    needed = space_needed(paths)
+    free = shutil.disk_usage(paths.published.parent).free
+    if free < needed:
+        raise BuildFailed(
+            f"The build needs about {mebibytes(needed)} free beside {paths.published} and only "
+            f"{mebibytes(free)} is free: nothing was built."
+        )
+
+
+def is_disk_full(error: BaseException | None) -> bool:
+    """An error, or one it was raised from, that says the disk is full (DuckDB says so only in prose)."""
+    while error is not None:
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            return True
+        if DISK_FULL in str(error):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+@contextmanager
+def step(paths: BuildPaths, doing: str) -> Iterator[None]:
+    """Turn a full disk or an interrupt during one step of the build into a sentence."""
+    try:
+        yield
+    except BuildFailed:
+        raise
+    except KeyboardInterrupt as error:
+        raise BuildFailed(f"The build was interrupted while {doing}: nothing was published.", code=130) from error
+    except Exception as error:
+        if is_disk_full(error):
+            raise BuildFailed(
+                f"The disk ran out of space while {doing} (the build needs about "
+                f"{mebibytes(space_needed(paths))} free beside {paths.published}): nothing was published.",
+                [str(error)],
+            ) from error
+        raise
+
+
 def build(full: bool = False, project_dir: Path = PROJECT_DIR, published: Path | None = None) -> int:
-    """Build, gate and publish; 0 when published, 1 when a check failed, 2 for bad input."""
+    """Build, gate and publish; 0 when published, 1 when a check failed, 2 for bad input, 3 when
+    something else holds the warehouse, 130 when interrupted. A failure is reported on stderr."""
     paths = BuildPaths(published or warehouse_path())
     started = time.perf_counter()
-    with build_lock(paths):
-        if paths.in_progress.exists():
-            # a killed build may have left dbt's partial-parse cache half written: parse afresh
-            (project_dir / "target" / "partial_parse.msgpack").unlink(missing_ok=True)
-        for leftover in remove_leftovers(paths):
-            print(f"Removed {leftover.name}, left by an interrupted build.")
-        paths.in_progress.touch()
+    published_now = False
+    try:
+        with build_lock(paths):
+            try:
+                if paths.in_progress.exists():
+                    # a killed build may have left dbt's partial-parse cache half written: parse afresh
+                    (project_dir / "target" / "partial_parse.msgpack").unlink(missing_ok=True)
+                removed = remove_leftovers(paths)
+                paths.in_progress.touch()
+                outcome = run_pipeline(paths, full, project_dir)
+                # an interrupt waits until the file is published and the user is told so
+                with interrupts_deferred(), step(paths, "publishing"):
+                    publish(paths)
+                    published_now = True
+                    for leftover in removed:
+                        print(f"Removed {leftover.name}, left by an interrupted build.")
+                    print(f"{outcome}, {time.perf_counter() - started:.1f} s).", flush=True)
+            finally:
+                remove_leftovers(paths)
+        return 0
+    except BuildFailed as failure:
+        report_failure(failure.sentence, failure.details)
+        return failure.code
+    except BuildInProgressError:
+        report_failure(f"Another build of {paths.published} is running: wait for it to finish.")
+        return 3
+    except KeyboardInterrupt:
+        if published_now:
+            return 0
+        report_failure("The build was interrupted: nothing was published.")
+        return 130
+    except Exception as error:
+        if is_disk_full(error):
+            report_failure(f"The disk holding {paths.published.parent} is full: nothing was published.", [str(error)])
+            return 1
+        log = bug_log(project_dir, paths)
+        report_failure(
+            f"The build stopped on an unexpected error ({type(error).__name__}: {error}), "
+            f"a bug whose traceback is in {log}: nothing was published."
+        )
+        return 1
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back until the block ends (they are delivered then)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
+def bug_log(project_dir: Path, paths: BuildPaths) -> Path | str:
+    """Write the traceback of an unexpected error where a developer can find it."""
+    for directory in (project_dir / "logs", paths.published.parent, Path(tempfile.gettempdir())):
+        log = directory / "build-error.log"
         try:
-            return run_pipeline(paths, full, project_dir, started)
-        finally:
-            paths.in_progress.unlink(missing_ok=True)
+            directory.mkdir(parents=True, exist_ok=True)
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            return log
+        except OSError:
+            continue
+    return "no file (no disk had space for it)"
 
 
-def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path, started: float) -> int:
-    """Check, build, gate and publish; the caller holds the build lock."""
-    problems = check_seeds(project_dir)
+def report_failure(sentence: str, details: list[str] | None = None) -> None:
+    """The sentence first, the details after it, and the promise last."""
+    lines = [sentence, *map(str, details or []), UNCHANGED]
+    print("\n".join(lines), file=sys.stderr, flush=True)
+
+
+def read_seed_problems(project_dir: Path) -> list[str]:
+    from scripts.seed_check import check_seeds
+
+    try:
+        return check_seeds(project_dir)
+    except Exception as error:  # a schema file that does not parse, or not as the check expects
+        mark = getattr(error, "problem_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise BuildFailed(
+            f"seeds/_seeds.yml{where} cannot be read as the seeds' schema ({problem}): nothing was built.",
+            code=2,
+        ) from error
+
+
+def incremental_state(paths: BuildPaths, full: bool, checksum: str) -> tuple[dict | None, str | None]:
+    """The manifest to build incrementally against (None for a full build) and why a build is full."""
+    try:
+        state = published_state(paths.published)
+    except PublishedFileLockedError as error:
+        raise BuildFailed(
+            f"Process {error.holder} holds the published file {paths.published} open for writing, so the "
+            "build can neither read what it was built from nor publish without discarding that process's "
+            "writes: the build refuses to run; close that process and build again.",
+            code=3,
+        ) from error
+    except duckdb.Error as error:
+        return None, f"the published file cannot be read ({error}), so this build is a full one"
+    if full:
+        return None, None
+    if state is None:
+        return None, None
+    if state.project_checksum != checksum:
+        return None, "the project settings changed since the published build, so this build is a full one"
+    if state.manifest is None:
+        return None, "the published file records no dbt manifest, so this build is a full one"
+    return state.manifest, None
+
+
+def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path) -> str:
+    """Check, build, gate and record a staging file ready to publish; the caller holds the build lock
+    and publishes. Returns what to tell the user once it is published."""
+    problems = read_seed_problems(project_dir)
     if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(problems)} problem(s) in the seeds: nothing was built. {UNCHANGED}", file=sys.stderr)
-        return 2
-
+        raise BuildFailed(f"{len(problems)} problem(s) in the seeds (below): nothing was built.", problems, code=2)
     checksum = project_checksum(project_dir)
-    manifest = None
-    if not full and published_project_checksum(paths.published) == checksum:
-        manifest = published_manifest(paths.published)
+    manifest, why_full = incremental_state(paths, full, checksum)
+    check_free_space(paths)
+
+    log_dir = project_dir / "logs" / "build"
+    shutil.rmtree(log_dir, ignore_errors=True)
     with tempfile.TemporaryDirectory() as state_dir:
-        args = ["build"]
+        args = ["build", "--log-level", "none", "--log-level-file", "info", "--log-path", str(log_dir)]
         if manifest is not None:
-            (Path(state_dir) / "manifest.json").write_text(json.dumps(manifest))
-            shutil.copy2(paths.published, paths.staging)
+            with step(paths, "copying the published file"):
+                (Path(state_dir) / "manifest.json").write_text(json.dumps(manifest))
+                shutil.copy2(paths.published, paths.staging)
             args += ["--select", "state:modified+", "--state", state_dir]
         previous = os.environ.get(WAREHOUSE_ENV)
         os.environ[WAREHOUSE_ENV] = str(paths.staging)
         try:
-            result = run_dbt(args, project_dir)
+            with step(paths, "building with dbt"):
+                result = run_dbt(args, project_dir)
+                if isinstance(result.exception, KeyboardInterrupt):
+                    raise result.exception
+                if result.exception is not None and is_disk_full(result.exception):
+                    raise result.exception
         finally:
             if previous is None:
                 os.environ.pop(WAREHOUSE_ENV)
@@ -103,46 +303,54 @@ def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path, started: floa
                 os.environ[WAREHOUSE_ENV] = previous
     build_kind = "incremental" if manifest is not None else "full"
     nodes_passed, tests_passed, failed = dbt_counts(result)
+    dbt_log = log_dir / "dbt.log"
     if not result.success:
-        for line in failed:
-            print(f"dbt: {line}", file=sys.stderr)
+        details = [f"dbt: {line}" for line in failed]
         if result.exception is not None:
-            print(f"dbt: {result.exception}", file=sys.stderr)
-        paths.staging.unlink(missing_ok=True)
-        print(f"The dbt build failed: nothing was published. {UNCHANGED}", file=sys.stderr)
-        return 1
+            details.append(f"dbt: {result.exception}")
+        details.append(f"dbt's full output: {dbt_log}")
+        if any(DISK_FULL in line for line in details):
+            raise BuildFailed(
+                f"The disk ran out of space while building with dbt (the build needs about "
+                f"{mebibytes(space_needed(paths))} free beside {paths.published}): nothing was published.",
+                details,
+            )
+        raise BuildFailed(
+            f"The dbt build failed ({len(failed)} node(s) failed, below): nothing was published.", details
+        )
 
-    gate = run_gate(paths.staging, paths.data_docs, project_dir)
-    for suite in gate.suites:
-        print(suite.summary())
-    print(f"Data Docs: {gate.data_docs}")
+    from scripts.gate import run_gate
+
+    with step(paths, "running the great-expectations gate and writing its Data Docs"):
+        gate = run_gate(paths.staging, paths.data_docs, project_dir)
+    summaries = [suite.summary() for suite in gate.suites] + [f"Data Docs: {gate.data_docs}"]
     if not gate.success:
-        paths.staging.unlink(missing_ok=True)
-        print(f"The gate failed: nothing was published. {UNCHANGED}", file=sys.stderr)
-        return 1
+        raise BuildFailed("The gate failed: nothing was published.", summaries)
 
-    target_manifest = project_dir / "target" / "manifest.json"
-    record_build(
-        paths.staging,
-        BuildRecord(
-            build_kind=build_kind,
-            dbt_nodes_passed=nodes_passed,
-            dbt_tests_passed=tests_passed,
-            gx_suites_passed=sum(s.success for s in gate.suites),
-            gx_expectations_passed=gate.expectations_passed,
-            seeds={name: spec.path for name, spec in load_specs(project_dir).items()},
-            manifest_json=target_manifest.read_text(encoding="utf-8"),
-            project_checksum=checksum,
-        ),
-        project_dir,
-    )
-    publish(paths)
-    elapsed = time.perf_counter() - started
-    print(
+    from scripts.seed_check import load_specs
+
+    with step(paths, "recording the build in the staging file"):
+        record_build(
+            paths.staging,
+            BuildRecord(
+                build_kind=build_kind,
+                dbt_nodes_passed=nodes_passed,
+                dbt_tests_passed=tests_passed,
+                gx_suites_passed=sum(s.success for s in gate.suites),
+                gx_expectations_passed=gate.expectations_passed,
+                seeds={name: spec.path for name, spec in load_specs(project_dir).items()},
+                manifest_json=(project_dir / "target" / "manifest.json").read_text(encoding="utf-8"),
+                project_checksum=checksum,
+            ),
+            project_dir,
+        )
+    lines = [f"Built in full: {why_full}."] if why_full else []
+    lines += summaries
+    lines.append(
         f"Published {paths.published} ({build_kind} build: {nodes_passed} dbt nodes and "
-        f"{gate.expectations_passed} expectations passed, {elapsed:.1f} s)."
+        f"{gate.expectations_passed} expectations passed; dbt's output in {dbt_log}"
     )
-    return 0
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,12 +358,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="rebuild every node, not only what changed")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="the dbt project to build")
     options = parser.parse_args(argv)
-    try:
-        return build(full=options.full, project_dir=options.project_dir.resolve())
-    except BuildInProgressError as error:
-        print(f"{error}: wait for it to finish. {UNCHANGED}", file=sys.stderr)
-        return 3
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # pyspark, which dbt-spark brings, warns about pandas on import: noise before the build's own words
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+    return build(full=options.full, project_dir=options.project_dir.resolve())
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # before the build began or after it ended: nothing was touched
+        report_failure("The build was interrupted before it began: nothing was published.")
+        sys.exit(130)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dbt.cli.main import dbtRunner, dbtRunnerResult
+if TYPE_CHECKING:
+    from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROFILES_DIR = PROJECT_DIR / "profiles"
@@ -46,8 +48,11 @@ def run_dbt(args: list[str], project_dir: Path = PROJECT_DIR, runner: dbtRunner 
 
     dbt-duckdb keeps its DuckDB instance open for the life of the process; it is closed after each
     invocation so that this process (or the next invocation, on another file) can open the file
-    with its own settings, read-only included.
+    with its own settings, read-only included. dbt is imported here, not with the module, so that a
+    command can catch an interrupt while it loads.
     """
+    from dbt.cli.main import dbtRunner
+
     runner = runner or dbtRunner()
     try:
         return runner.invoke(

@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import json
 import os
+import struct
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -156,23 +157,66 @@ def publish(paths: BuildPaths) -> None:
         os.close(directory)
 
 
-def published_manifest(published: Path) -> dict | None:
-    """The dbt manifest the published file was built from, or None for a file without one."""
+class PublishedFileLockedError(RuntimeError):
+    """Another process holds the published file open read-write, so no one else can open it."""
+
+    def __init__(self, published: Path, holder: int) -> None:
+        super().__init__(f"process {holder} holds {published} open for writing")
+        self.published = published
+        self.holder = holder
+
+
+def write_lock_holder(path: Path) -> int | None:
+    """The process holding a write lock on path, as DuckDB takes one (a POSIX record lock), or None.
+
+    fcntl's F_GETLK asks the kernel who holds a conflicting lock; DuckDB's own error says so only in
+    prose. Opening and closing the file drops this process's own POSIX locks on it, so it is called
+    only after DuckDB failed to open the file, when this process holds none.
+    """
+    layout = "hhqqi4x"  # struct flock on Linux: l_type, l_whence, l_start, l_len, l_pid
+    with open(path, "rb") as handle:
+        request = struct.pack(layout, fcntl.F_RDLCK, os.SEEK_SET, 0, 0, 0)
+        kind, _, _, _, pid = struct.unpack(layout, fcntl.fcntl(handle, fcntl.F_GETLK, request))
+    return pid if kind == fcntl.F_WRLCK else None
+
+
+@dataclass(frozen=True)
+class PublishedState:
+    """What the published file says it was built from (None where it says nothing)."""
+
+    project_checksum: str | None
+    manifest: dict | None
+
+
+def published_state(published: Path) -> PublishedState | None:
+    """Read the published file's build record, read-only; None when there is no published file.
+
+    Raises PublishedFileLockedError when another process holds the file read-write, and duckdb.Error
+    when the file cannot be opened for another reason.
+    """
     if not published.exists():
         return None
     try:
-        with duckdb.connect(str(published), read_only=True) as connection:
-            row = connection.execute(f"select manifest_json from {META_SCHEMA}.dbt_manifest").fetchone()
-    except duckdb.Error:
-        return None
-    return json.loads(row[0]) if row else None
+        connection = duckdb.connect(str(published), read_only=True)
+    except duckdb.Error as error:
+        holder = write_lock_holder(published)
+        if holder is not None:
+            raise PublishedFileLockedError(published, holder) from error
+        raise
+    with connection:
+        return PublishedState(
+            project_checksum=_meta_value(connection, f"select project_checksum from {META_SCHEMA}.build_info"),
+            manifest=json.loads(manifest)
+            if (manifest := _meta_value(connection, f"select manifest_json from {META_SCHEMA}.dbt_manifest"))
+            else None,
+        )
 
 
-def published_project_checksum(published: Path) -> str | None:
+def _meta_value(connection: duckdb.DuckDBPyConnection, sql: str) -> str | None:
+    """One value of the meta schema, or None for a file that does not record it (an older build)."""
     try:
-        with duckdb.connect(str(published), read_only=True) as connection:
-            row = connection.execute(f"select project_checksum from {META_SCHEMA}.build_info").fetchone()
-    except duckdb.Error:
+        row = connection.execute(sql).fetchone()
+    except duckdb.CatalogException:
         return None
     return row[0] if row else None
 

@@ -40,6 +40,7 @@ leaf_values as (
 leaf_values_by_ancestor as (
     select
         ancestry.ancestor_geography_id as geography_id,
+        leaf_values.geography_id as leaf_geography_id,
         leaf_values.breakdown_id,
         leaf_values.segment_id,
         leaf_values.year,
@@ -57,7 +58,8 @@ rolled_up as (
         breakdown_id,
         segment_id,
         year,
-        sum(value_usd) as value_usd,
+        -- added leaf by leaf in a fixed order, so that every rebuild gives the same bits
+        {{ ordered_sum('value_usd', 'leaf_geography_id') }} as value_usd,
         max(basis_rank) as basis_rank
     from leaf_values_by_ancestor
     group by geography_id, breakdown_id, segment_id, year
@@ -96,6 +98,8 @@ final as (
         100 * rolled_up.value_usd / nullif(
             sum(rolled_up.value_usd) over (
                 partition by rolled_up.geography_id, rolled_up.breakdown_id, rolled_up.year
+                order by rolled_up.segment_id
+                rows between unbounded preceding and unbounded following
             ),
             0
         ) as share_pct,

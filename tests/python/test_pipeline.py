@@ -182,7 +182,7 @@ def test_gate_failure_blocks_publishing_and_data_docs_show_it(published, tmp_pat
 
     output = capsys.readouterr()
     assert code == 1
-    assert "gate share_breakdowns" in output.out and "FAILED" in output.out
+    assert "gate share_breakdowns" in output.err and "FAILED" in output.err
     assert "The gate failed: nothing was published." in output.err
     assert sha256(warehouse) == before
     docs = BuildPaths(warehouse).data_docs
