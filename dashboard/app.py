@@ -236,7 +236,9 @@ def report_tables(language: str) -> None:
     is_value_table = frame["breakdown_id"].iloc[0] == "value"
     measure = "value_usd" if is_value_table else "share_pct"
     frame["row"] = (
-        t("total", language) if is_value_table else frame["member_label_en" if language == "en" else "member_label_zh_hant"]
+        t("total", language)
+        if is_value_table
+        else frame["member_label_en" if language == "en" else "member_label_zh_hant"]
     )
     frame["figure"] = frame[measure] / 1e9 if is_value_table else frame[measure]
     laid_out = frame.pivot_table(index="row", columns="year", values="figure", sort=False).round(2)
@@ -244,7 +246,19 @@ def report_tables(language: str) -> None:
     laid_out.insert(0, t("basis", language), frame.groupby("row", sort=False)["mark"].first())
     st.caption(t("value_bn", language) if is_value_table else t("share_pct", language))
     st.dataframe(laid_out, width="stretch")
-    csv = frame[["section", "member_kind", "member_id", "member_label_en", "year", "value_usd", "share_pct", "basis", "source_id"]]
+    csv = frame[
+        [
+            "section",
+            "member_kind",
+            "member_id",
+            "member_label_en",
+            "year",
+            "value_usd",
+            "share_pct",
+            "basis",
+            "source_id",
+        ]
+    ]
     st.download_button(
         t("download", language),
         csv.to_csv(index=False).encode("utf-8"),

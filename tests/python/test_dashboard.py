@@ -73,7 +73,8 @@ def test_report_tables_page_lays_out_a_section_and_offers_it_as_csv(open_app, pu
     laid_out = app.dataframe[0].value
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         expected = connection.execute(
-            "select member_label_en, round(share_pct, 2) from marts.report_tables where section = '8.3.1.2.3' and year = 2031"
+            "select member_label_en, round(share_pct, 2) from marts.report_tables "
+            "where section = '8.3.1.2.3' and year = 2031"
         ).fetchall()
     assert {(row, laid_out.loc[row, "2031"]) for row in laid_out.index} == set(expected)
     assert app.get("download_button")
