@@ -42,7 +42,8 @@ def overview(language: str) -> None:
     by_year = market.set_index("year")
     first, last = int(market["year"].min()), int(market["year"].max())
     base = 2025 if 2025 in by_year.index else first
-    cagr = 100 * ((by_year.loc[last, "value_usd"] / by_year.loc[base, "value_usd"]) ** (1 / (last - base)) - 1)
+    # the mart's 2025-2031 CAGR, the same on every row of the geography
+    cagr = by_year.loc[last, "forecast_cagr_pct"]
     left, middle, right = st.columns(3)
     base_mark, last_mark = by_year.loc[base, "mark"], by_year.loc[last, "mark"]
     left.metric(f"{t('market_2025', language)} · {base_mark}", f"{billions(by_year.loc[base, 'value_usd']):.2f}")

@@ -66,7 +66,7 @@ def build_info() -> pd.DataFrame:
 
 def global_market() -> pd.DataFrame:
     return read(
-        "select year, value_usd, yoy_growth_pct, basis, source_id from marts.fct_market_size "
+        "select year, value_usd, yoy_growth_pct, forecast_cagr_pct, basis, source_id from marts.fct_market_size "
         "where geography_id = 'global' order by year"
     )
 

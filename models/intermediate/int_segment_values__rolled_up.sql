@@ -21,7 +21,7 @@ ancestry as (
 leaf_values as (
     select
         shares.geography_id,
-        shares.breakdown_id as breakdown_id,
+        shares.breakdown_id,
         shares.member_id as segment_id,
         shares.year,
         geography_values.value_usd * shares.share_pct / 100 as value_usd,

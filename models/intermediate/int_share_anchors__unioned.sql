@@ -30,7 +30,7 @@ geography_anchors as (
 segment_anchors as (
     select
         geography_id,
-        breakdown_id as breakdown_id,
+        breakdown_id,
         segment_id as member_id,
         year,
         share_pct,

@@ -2,6 +2,25 @@ with geography_values as (
     select * from {{ ref('int_geography_values__allocated') }}
 ),
 
+with_span_values as (
+    select
+        geography_id,
+        parent_geography_id,
+        year,
+        value_usd,
+        share_of_parent_pct,
+        basis,
+        source_id,
+        lag(value_usd) over (partition by geography_id order by year) as previous_year_value_usd,
+        max(case when year = {{ var('forecast_base_year') }} then value_usd end) over (
+            partition by geography_id
+        ) as base_year_value_usd,
+        max(case when year = {{ var('last_year') }} then value_usd end) over (
+            partition by geography_id
+        ) as last_year_value_usd
+    from geography_values
+),
+
 final as (
     select
         geography_id,
@@ -12,10 +31,15 @@ final as (
         share_of_parent_pct,
         basis,
         source_id,
+        100 * (value_usd / nullif(previous_year_value_usd, 0) - 1) as yoy_growth_pct,
         100 * (
-            value_usd / nullif(lag(value_usd) over (partition by geography_id order by year), 0) - 1
-        ) as yoy_growth_pct
-    from geography_values
+            power(
+                last_year_value_usd / nullif(base_year_value_usd, 0),
+                1 / cast({{ var('last_year') - var('forecast_base_year') }} as {{ type_double() }})
+            )
+            - 1
+        ) as forecast_cagr_pct
+    from with_span_values
 )
 
 select * from final

@@ -108,6 +108,8 @@ def test_market_value_and_growth_by_year_are_the_global_rows_of_fct_market_size(
     assert by_year[last]["market_forecast_cagr_pct"] == approx(
         100 * ((value[last] / value[base]) ** (1 / (last - base)) - 1)
     )
+    # the CAGR belongs to the last year's row: no other year shows it
+    assert {year for year, row in by_year.items() if row["market_forecast_cagr_pct"] is not None} == {last}
 
 
 def test_segment_value_share_growth_and_cagr_are_fct_segment_forecast_for_every_geography_and_segment(
@@ -131,3 +133,5 @@ def test_segment_value_share_growth_and_cagr_are_fct_segment_forecast_for_every_
         assert row["segment_yoy_growth_pct"] == approx(yoy_growth_pct), (geography_id, segment_id, year)
         if year == last:
             assert row["segment_forecast_cagr_pct"] == approx(forecast_cagr_pct), (geography_id, segment_id)
+        else:
+            assert row["segment_forecast_cagr_pct"] is None, (geography_id, segment_id, year)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from conftest import project_vars, read_seed, run_dbt
 
+from scripts.gate import run_gate
 from scripts.project import PROJECT_DIR, copy_project
 
 FACT_TABLES = ["fct_market_size", "fct_segment_forecast", "fct_company_share", "report_tables"]
@@ -135,9 +136,7 @@ def test_assumed_shares_are_marked_and_explained_in_their_seeds():
         assert {row["source_id"] for row in rows} == {"warehouse_assumptions"}, seed
 
 
-def test_broken_share_in_a_seed_fails_the_build(tmp_path):
-    project = copy_project(tmp_path / "project")
-    seed = project / "seeds" / "assumptions" / "assumed_segment_shares.csv"
+def add_one_to_first_share(seed: Path) -> None:
     rows = list(csv.DictReader(seed.open(encoding="utf-8")))
     rows[0]["share_pct"] = str(float(rows[0]["share_pct"]) + 1)
     with seed.open("w", encoding="utf-8", newline="") as handle:
@@ -145,12 +144,37 @@ def test_broken_share_in_a_seed_fails_the_build(tmp_path):
         writer.writeheader()
         writer.writerows(rows)
 
+
+# The seed check refuses a seed whose shares do not sum to 100 before loading (test_pipeline). The two
+# tests below bypass it, as a plain `dbt build` does, to show what catches such a seed after loading.
+
+
+def test_broken_company_share_reaches_the_marts_only_to_fail_the_gate(tmp_path):
+    # the company table carries the seed's shares as they are: the gate, the home of the shares rule,
+    # must catch the breakdown no longer summing to 100 without any dbt test's help
+    project = copy_project(tmp_path / "project")
+    add_one_to_first_share(project / "seeds" / "assumptions" / "assumed_company_shares.csv")
+    warehouse = tmp_path / "warehouse.duckdb"
+
+    run = run_dbt(["build", "--exclude", "test_type:data"], project, warehouse, tmp_path / "target")
+    result = run_gate(warehouse, tmp_path / "docs", project)
+
+    assert run.success, run.failures
+    assert [suite.name for suite in result.suites if not suite.success] == ["share_breakdowns"]
+    failures = next(suite.failures for suite in result.suites if suite.name == "share_breakdowns")
+    assert any("share_total_pct" in failure for failure in failures), failures
+
+
+def test_broken_segment_mix_in_a_seed_fails_the_build_as_segments_not_adding_up(tmp_path):
+    # segment shares in the marts are each segment's part of the values, 100% by construction; a mix
+    # summing to 101% shows instead as the segments' values exceeding their geography's
+    project = copy_project(tmp_path / "project")
+    add_one_to_first_share(project / "seeds" / "assumptions" / "assumed_segment_shares.csv")
+
     run = run_dbt(["build"], project, tmp_path / "warehouse.duckdb", tmp_path / "target")
 
     assert not run.success
-    assert any(name.startswith("shares_sum_to_100_stg_assumptions__segment_shares") for name in run.failures), (
-        run.failures
-    )
+    assert "segments_add_up_to_their_geography_total" in run.failures, run.failures
 
 
 def test_docs_generate_describes_every_model_and_column(tmp_path):
