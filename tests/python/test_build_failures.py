@@ -296,4 +296,4 @@ def test_interrupted_build_says_so_first_and_keeps_published_file(published, tmp
             continue
         assert process.returncode == 130, err.decode()
         assert_failed_cleanly(process.returncode, err.decode(), target, before, "The build was interrupted")
-        assert out == b""
+        assert out == b"", out.decode()
