@@ -110,10 +110,13 @@ def headline_figures(read: Reader, base_year: int, last_year: int) -> pd.DataFra
             )
             leader = regions.sort_values("value_usd", ascending=False)["geography_id"].iloc[0]
         else:
+            # the breakdown comes from a seed: it is matched here, never written into the SQL (the readers
+            # of every engine take plain SQL, so a value cannot be bound the same way on all of them)
             segments = read(
-                f"select segment_id, forecast_cagr_pct from marts.fct_segment_forecast "
-                f"where geography_id = 'global' and breakdown_id = '{breakdown_id}' and year = {last_year}"
+                "select breakdown_id, segment_id, forecast_cagr_pct from marts.fct_segment_forecast "
+                f"where geography_id = 'global' and year = {int(last_year)}"
             )
+            segments = segments[segments["breakdown_id"] == breakdown_id]
             leader = segments.sort_values("forecast_cagr_pct", ascending=False)["segment_id"].iloc[0]
         rows.append((highlight_id, member_id, leader))
     return pd.DataFrame(rows, columns=["figure", "reported", "reproduced"])

@@ -1,12 +1,25 @@
 {#- Fails for every group (for example geography, dimension and year) whose shares do not sum to 100
-    within var('share_sum_tolerance_pct'). -#}
-{% test shares_sum_to_100(model, column_name, group_by) %}
+    within var('share_sum_tolerance_pct'). With `parent` ({to, key, column}), group_by may name the
+    column `column` of the row of `to` whose `key` the row holds (a geography's parent). -#}
+{% test shares_sum_to_100(model, column_name, group_by, parent=none) %}
 
-with totals as (
+with shares as (
+    {% if parent -%}
+        select
+            child.*,
+            parent_row.{{ parent.column }}
+        from {{ model }} as child
+        left join {{ parent.to }} as parent_row on child.{{ parent.key }} = parent_row.{{ parent.key }}
+    {%- else -%}
+        select * from {{ model }}
+    {%- endif %}
+),
+
+totals as (
     select
         {% for column in group_by %}{{ column }},
         {% endfor %}sum({{ column_name }}) as share_total_pct
-    from {{ model }}
+    from shares
     group by {{ group_by | join(', ') }}
 )
 
