@@ -53,7 +53,13 @@ def dbt_counts(result: dbtRunnerResult) -> tuple[int, int, list[str]]:
     passed = [r for r in results if str(r.status) in ("success", "pass")]
     tests = [r for r in passed if r.node.resource_type in ("test", "unit_test")]
     failed = [f"{r.node.name}: {r.message}" for r in results if str(r.status) in ("fail", "error")]
-    return len(passed), len(tests), failed
+    # a test that names the seed behind it (meta.seed_problem) says so first, as one sentence
+    sentences = [
+        f"{r.node.config.meta['seed_problem']} (dbt test {r.node.name})."
+        for r in results
+        if str(r.status) in ("fail", "error") and "seed_problem" in (getattr(r.node.config, "meta", None) or {})
+    ]
+    return len(passed), len(tests), [*sentences, *failed]
 
 
 def build(full: bool = False, project_dir: Path = PROJECT_DIR, published: Path | None = None) -> int:
@@ -105,7 +111,7 @@ def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path, started: floa
     nodes_passed, tests_passed, failed = dbt_counts(result)
     if not result.success:
         for line in failed:
-            print(f"dbt: {line}", file=sys.stderr)
+            print(line if line.startswith("seeds/") else f"dbt: {line}", file=sys.stderr)
         if result.exception is not None:
             print(f"dbt: {result.exception}", file=sys.stderr)
         paths.staging.unlink(missing_ok=True)

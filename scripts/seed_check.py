@@ -325,15 +325,30 @@ class RuleChecker:
         self.project_dir = project_dir
         self.tolerance = tolerance
         self.where_connection = duckdb.connect()
+        self.unreliable: set[str] = set()
 
-    def check(self, data: SeedData) -> list[SeedProblem]:
+    def check(self, data: SeedData, references: bool) -> list[SeedProblem]:
+        """The problems of the seed's own rules, or of its references to other seeds."""
         name = relative(data.spec.path, self.project_dir)
         problems = []
         for rule in data.spec.rules:
             method = getattr(self, f"rule_{rule.name}", None)
-            if method is not None:
+            if method is not None and rule.name.startswith("relationships") == references:
                 rows = self.rows_where(data, rule.where)
                 problems += [SeedProblem(name, *found) for found in method(data, rows, rule)]
+        return problems
+
+    def check_all(self) -> list[SeedProblem]:
+        """Each seed's own rules first; references only to seeds that passed theirs, so that a bad key
+        (a trailing space) is blamed on its own file and row, not on every row that names it."""
+        problems = []
+        for name, data in list(self.loaded.items()):
+            own = self.check(data, references=False)
+            problems += own
+            if own:
+                self.unreliable.add(name)
+        for data in self.loaded.values():
+            problems += self.check(data, references=True)
         return problems
 
     def rows_where(self, data: SeedData, where: str | None) -> list[tuple[int, dict[str, str]]]:
@@ -355,7 +370,7 @@ class RuleChecker:
 
     def target(self, reference: str) -> SeedData | None:
         match = REF.match(reference)
-        return self.loaded.get(match.group(1)) if match else None
+        return self.loaded.get(match.group(1)) if match and match.group(1) not in self.unreliable else None
 
     def rule_not_null(self, data, rows, rule):
         return [(r, rule.column, "expected a value, found none") for r, v in rows if v[rule.column] == ""]
@@ -466,8 +481,11 @@ class RuleChecker:
     def rule_shares_sum_to_100(self, data, rows, rule):
         group_by = rule.arguments["group_by"]
         column = rule.arguments.get("column_name", rule.column)
+        parent = rule.arguments.get("parent")
+        if parent and self.target(parent["to"]) is None:
+            return []  # the parents are unknown or refused: their own problems say why
         found = []
-        for key, members in self.groups(data, rows, group_by, rule.arguments.get("parent")).items():
+        for key, members in self.groups(data, rows, group_by, parent).items():
             shares = [number(v[column]) for _, v in members]
             if None in shares:
                 continue
@@ -519,9 +537,7 @@ def check_seeds(project_dir: Path = PROJECT_DIR) -> list[SeedProblem]:
                 if not value_problems:
                     loaded[spec.name] = data
     checker = RuleChecker(loaded, project_dir, share_tolerance(project_dir))
-    for data in loaded.values():
-        problems.extend(checker.check(data))
-    return problems
+    return problems + checker.check_all()
 
 
 def main() -> int:
