@@ -7,9 +7,11 @@ import io
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from scripts import build as pipeline
+from scripts.gate import headline_figures
 from scripts.project import copy_project
 from scripts.seed_check import check_seeds, load_specs
 
@@ -235,3 +237,26 @@ def test_trailing_space_in_a_key_is_blamed_on_the_key_alone(project):
         f"seeds/{GEOGRAPHIES}, row 3, column geography_id: expected a value matching ^[a-z0-9_]+$, "
         "found 'north_america '"
     ]
+
+
+def test_gate_never_writes_a_seed_value_into_its_sql():
+    breakdown = "application'; copy (select 1) to 'owned.csv'; select '"
+    statements = []
+
+    def read(sql: str) -> pd.DataFrame:
+        statements.append(sql)
+        if "stg_report__market_highlights" in sql:
+            return pd.DataFrame(
+                {"highlight_id": ["fastest_growing_segment"], "breakdown_id": [breakdown], "member_id": ["x"]}
+            )
+        if "fct_segment_forecast" in sql:
+            return pd.DataFrame(
+                {"breakdown_id": [breakdown, "other"], "segment_id": ["x", "y"], "forecast_cagr_pct": [40.0, 50.0]}
+            )
+        if "market_growth" in sql:
+            return pd.DataFrame({"period_start_year": [], "period_end_year": [], "cagr_pct": []})
+        return pd.DataFrame({"year": [], "value_usd": []})
+
+    figures = headline_figures(read, 2025, 2031)
+    assert not any("owned" in sql for sql in statements)
+    assert figures.set_index("figure").loc["fastest_growing_segment", "reproduced"] == "x"
