@@ -148,7 +148,7 @@ def test_broken_share_in_a_seed_fails_the_build(tmp_path):
     run = run_dbt(["build"], project, tmp_path / "warehouse.duckdb", tmp_path / "target")
 
     assert not run.success
-    assert any(name.startswith("shares_sum_to_100_stg_assumptions__segment_shares") for name in run.failures), (
+    assert any(name.startswith("shares_sum_to_100_assumed_segment_shares") for name in run.failures), (
         run.failures
     )
 

@@ -1,5 +1,10 @@
 -- The segment the report names fastest-growing has, globally, the highest 2025-2031 CAGR of its
 -- dimension and the highest growth over the whole horizon.
+{{ config(meta={
+    'seed_problem': "seeds/assumptions/assumed_segment_shares.csv, the rows of its breakdown, column share_pct: "
+        ~ "the segment seeds/report/report_market_highlights.csv names the fastest-growing does not have the highest CAGR"
+}) }}
+
 with segment_forecast as (
     select * from {{ ref('fct_segment_forecast') }}
 ),
@@ -10,7 +15,7 @@ highlights as (
 
 named_segment as (
     select
-        breakdown_id as breakdown_id,
+        breakdown_id,
         member_id as segment_id
     from highlights
     where highlight_id = 'fastest_growing_segment'
