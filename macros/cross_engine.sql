@@ -40,3 +40,20 @@
     cast({{ dbt.concat([dbt.cast(year, dbt.type_string()), "'-01-01'"]) }} as date)
 {%- endmacro %}
 
+
+{#- True where the whole of expression matches the regular expression pattern (a project constant). -#}
+{% macro regex_full_match(expression, pattern) -%}
+    {{ return(adapter.dispatch('regex_full_match', 'accelerator_card_market')(expression, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regex_full_match(expression, pattern) -%}
+    regexp_full_match({{ expression }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro postgres__regex_full_match(expression, pattern) -%}
+    ({{ expression }} ~ '^(?:{{ pattern | replace("^", "", 1) | replace("$", "") }})$')
+{%- endmacro %}
+
+{% macro spark__regex_full_match(expression, pattern) -%}
+    ({{ expression }} rlike '^(?:{{ pattern | replace("^", "", 1) | replace("$", "") }})$')
+{%- endmacro %}

@@ -68,3 +68,31 @@
     {%- endfor -%}
     {{ return(statements[0]) }}
 {% endmacro %}
+
+{#- DuckDB loads a seed with its own CSV reader in the dialect the project declares (seeds: +meta:
+    csv_dialect), as scripts/seed_check.py reads it before the build: strict, every value as text,
+    columns found by their names in the header (not by position), then cast to the declared types by
+    the insert. The path and the dialect are bound parameters, never written into the SQL. -#}
+{% macro duckdb__load_csv_rows(model, agate_table) %}
+    {%- set dialect = model['config'].get('meta', {}).get('csv_dialect', {}) -%}
+    {%- set columns = {} -%}
+    {%- for column_name in agate_table.column_names -%}
+        {%- do columns.update({column_name: 'VARCHAR'}) -%}
+    {%- endfor -%}
+    {%- set sql -%}
+        insert into {{ this.render() }} by name
+        select * from read_csv(
+            ?, columns = ?, header = true, auto_detect = false, delim = ?, quote = ?, escape = ?,
+            encoding = 'utf-8', strict_mode = true, null_padding = false
+        )
+    {%- endset -%}
+    {%- set bindings = [
+        adapter.get_seed_file_path(model),
+        columns,
+        dialect.get('delimiter', ','),
+        dialect.get('quote', '"'),
+        dialect.get('escape', '"'),
+    ] -%}
+    {%- do adapter.add_query(sql, bindings=bindings, abridge_sql_log=True) -%}
+    {{ return(sql) }}
+{% endmacro %}

@@ -98,7 +98,13 @@ def dbt_counts(result: dbtRunnerResult) -> tuple[int, int, list[str]]:
     passed = [r for r in results if str(r.status) in ("success", "pass")]
     tests = [r for r in passed if r.node.resource_type in ("test", "unit_test")]
     failed = [f"{r.node.name}: {r.message}" for r in results if str(r.status) in ("fail", "error")]
-    return len(passed), len(tests), failed
+    # a test that names the seed behind it (meta.seed_problem) says so first, as one sentence
+    sentences = [
+        f"{r.node.config.meta['seed_problem']} (dbt test {r.node.name})."
+        for r in results
+        if str(r.status) in ("fail", "error") and "seed_problem" in (getattr(r.node.config, "meta", None) or {})
+    ]
+    return len(passed), len(tests), [*sentences, *failed]
 
 
 def mebibytes(size: int) -> str:
@@ -305,7 +311,9 @@ def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path) -> str:
     nodes_passed, tests_passed, failed = dbt_counts(result)
     dbt_log = log_dir / "dbt.log"
     if not result.success:
-        details = [f"dbt: {line}" for line in failed]
+        # a failed test that names the seed behind it (meta.seed_problem) is the sentence the user reads first
+        seed_sentences = [line for line in failed if line.startswith("seeds/")]
+        details = [f"dbt: {line}" for line in failed if not line.startswith("seeds/")]
         if result.exception is not None:
             details.append(f"dbt: {result.exception}")
         details.append(f"dbt's full output: {dbt_log}")
@@ -315,6 +323,8 @@ def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path) -> str:
                 f"{mebibytes(space_needed(paths))} free beside {paths.published}): nothing was published.",
                 details,
             )
+        if seed_sentences:
+            raise BuildFailed(seed_sentences[0], [*seed_sentences[1:], *details])
         raise BuildFailed(
             f"The dbt build failed ({len(failed)} node(s) failed, below): nothing was published.", details
         )

@@ -165,16 +165,18 @@ def test_broken_company_share_reaches_the_marts_only_to_fail_the_gate(tmp_path):
     assert any("share_total_pct" in failure for failure in failures), failures
 
 
-def test_broken_segment_mix_in_a_seed_fails_the_build_as_segments_not_adding_up(tmp_path):
+def test_broken_segment_mix_in_a_seed_fails_the_seeds_declared_share_rule(tmp_path):
     # segment shares in the marts are each segment's part of the values, 100% by construction; a mix
-    # summing to 101% shows instead as the segments' values exceeding their geography's
+    # summing to 101% is caught on the seed, by the rule the seed check also reads from seeds/_seeds.yml
     project = copy_project(tmp_path / "project")
     add_one_to_first_share(project / "seeds" / "assumptions" / "assumed_segment_shares.csv")
 
     run = run_dbt(["build"], project, tmp_path / "warehouse.duckdb", tmp_path / "target")
 
     assert not run.success
-    assert "segments_add_up_to_their_geography_total" in run.failures, run.failures
+    assert any(name.startswith("input_shares_sum_to_100_assumed_segment_shares") for name in run.failures), (
+        run.failures
+    )
 
 
 def test_docs_generate_describes_every_model_and_column(tmp_path):

@@ -1,5 +1,10 @@
 -- The segment the report names fastest-growing has, globally, the highest 2025-2031 CAGR of its
 -- dimension and the highest growth over the whole horizon.
+{{ config(meta={
+    'seed_problem': "seeds/assumptions/assumed_segment_shares.csv, the rows of its breakdown, column share_pct: "
+        ~ "the segment seeds/report/report_market_highlights.csv names the fastest-growing does not have the highest CAGR"
+}) }}
+
 with segment_forecast as (
     select * from {{ ref('fct_segment_forecast') }}
 ),

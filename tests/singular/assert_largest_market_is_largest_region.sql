@@ -1,4 +1,9 @@
 -- The region the report names its largest market is, in every year, at least as large as any other.
+{{ config(meta={
+    'seed_problem': "seeds/assumptions/assumed_geography_shares.csv, the rows of the regions, column share_pct: "
+        ~ "the region seeds/report/report_market_highlights.csv names the largest market is not the largest in every year"
+}) }}
+
 with market_size as (
     select * from {{ ref('fct_market_size') }}
 ),

@@ -1,6 +1,12 @@
 -- The report's headline figures, rounded as the report rounds them (USD billions to two decimals, the
 -- CAGR to two decimals of a percent), come back out of the mart: every reported size and every
 -- reported CAGR, recomputed from the mart's own values. Returns one row per figure that does not.
+{{ config(meta={
+    'seed_problem': "seeds/report/report_market_growth.csv, the rows of geography_id global, column cagr_pct: "
+        ~ "the report's headline CAGR no longer reproduces, as the report rounds it, from its market sizes "
+        ~ "(seeds/report/report_market_size.csv, column value)"
+}) }}
+
 with reported_size as (
     select * from {{ ref('stg_report__market_size') }}
 ),

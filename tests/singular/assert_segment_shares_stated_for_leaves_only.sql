@@ -1,6 +1,11 @@
 -- Segment mixes are assumed for leaf geographies only (countries and rest-of-region members) and for
 -- every leaf and dimension; regional and global mixes are rolled up from them. A mix stated for a
 -- region would be counted twice, a missing one would lose a leaf's value.
+{{ config(meta={
+    'seed_problem': "seeds/assumptions/assumed_segment_shares.csv, column geography_id: "
+        ~ "segment shares must be stated for every leaf geography (country or rest-of-region) and breakdown, and for no region or the globe"
+}) }}
+
 with segment_shares as (
     select * from {{ ref('stg_assumptions__segment_shares') }}
 ),
