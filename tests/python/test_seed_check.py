@@ -260,7 +260,7 @@ def test_gate_never_writes_a_value_it_read_into_its_sql(published_warehouse, tmp
 
         def poisoned(sql: str) -> pd.DataFrame:
             frame = connection.execute(sql).df()
-            for column in frame.columns[frame.dtypes == object]:
+            for column in frame.select_dtypes(include=["object", "string"]).columns:
                 frame[column] = hostile
             return frame
 

@@ -174,9 +174,7 @@ def test_broken_segment_mix_in_a_seed_fails_the_seeds_declared_share_rule(tmp_pa
     run = run_dbt(["build"], project, tmp_path / "warehouse.duckdb", tmp_path / "target")
 
     assert not run.success
-    assert any(name.startswith("input_shares_sum_to_100_assumed_segment_shares") for name in run.failures), (
-        run.failures
-    )
+    assert any(name.startswith("input_shares_sum_to_100_assumed_segment_shares") for name in run.failures), run.failures
 
 
 def test_docs_generate_describes_every_model_and_column(tmp_path):
