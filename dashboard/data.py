@@ -7,19 +7,13 @@ publish is a new version.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_WAREHOUSE = REPO_DIR / "warehouse" / "accelerator_card_market.duckdb"
-
-
-def warehouse_path() -> Path:
-    return Path(os.environ.get("ACM_WAREHOUSE_PATH", DEFAULT_WAREHOUSE))
+from scripts.project import warehouse_path
 
 
 def file_version(path: Path) -> tuple[int, int]:

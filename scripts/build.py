@@ -11,17 +11,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from dbt.cli.main import dbtRunnerResult
-
 from scripts.gate import run_gate
-from scripts.project import PROJECT_DIR, WAREHOUSE_ENV, run_dbt, warehouse_path
+from scripts.project import PROJECT_DIR, DbtRun, run_dbt, warehouse_path
 from scripts.publish import (
     BuildInProgressError,
     BuildPaths,
@@ -47,9 +44,9 @@ def project_checksum(project_dir: Path = PROJECT_DIR) -> str:
     return digest.hexdigest()
 
 
-def dbt_counts(result: dbtRunnerResult) -> tuple[int, int, list[str]]:
+def dbt_counts(result: DbtRun) -> tuple[int, int, list[str]]:
     """Nodes passed, tests passed, and a line for each node that failed."""
-    results = getattr(result.result, "results", None) or []
+    results = result.node_results
     passed = [r for r in results if str(r.status) in ("success", "pass")]
     tests = [r for r in passed if r.node.resource_type in ("test", "unit_test")]
     failed = [f"{r.node.name}: {r.message}" for r in results if str(r.status) in ("fail", "error")]
@@ -92,15 +89,7 @@ def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path, started: floa
             (Path(state_dir) / "manifest.json").write_text(json.dumps(manifest))
             shutil.copy2(paths.published, paths.staging)
             args += ["--select", "state:modified+", "--state", state_dir]
-        previous = os.environ.get(WAREHOUSE_ENV)
-        os.environ[WAREHOUSE_ENV] = str(paths.staging)
-        try:
-            result = run_dbt(args, project_dir)
-        finally:
-            if previous is None:
-                os.environ.pop(WAREHOUSE_ENV)
-            else:
-                os.environ[WAREHOUSE_ENV] = previous
+        result = run_dbt(args, project_dir, warehouse=paths.staging)
     build_kind = "incremental" if manifest is not None else "full"
     nodes_passed, tests_passed, failed = dbt_counts(result)
     if not result.success:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from scripts.project import PROJECT_DIR
+from scripts.project import PROJECT_DIR, project_vars
 
 BOM = b"\xef\xbb\xbf"
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -267,8 +267,7 @@ def check_shares(data: SeedData, name: str, loaded: dict[str, SeedData], toleran
 
 
 def share_tolerance(project_dir: Path) -> float:
-    project = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
-    return float(project["vars"]["share_sum_tolerance_pct"])
+    return float(project_vars(project_dir)["share_sum_tolerance_pct"])
 
 
 def check_seeds(project_dir: Path = PROJECT_DIR) -> list[SeedProblem]:

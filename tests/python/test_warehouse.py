@@ -10,9 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import project_vars, read_seed, run_dbt
+from conftest import read_seed
 
-from scripts.project import PROJECT_DIR, copy_project
+from scripts.project import PROJECT_DIR, copy_project, project_vars, run_dbt
 
 FACT_TABLES = ["fct_market_size", "fct_segment_forecast", "fct_company_share", "report_tables"]
 
@@ -145,7 +145,7 @@ def test_broken_share_in_a_seed_fails_the_build(tmp_path):
         writer.writeheader()
         writer.writerows(rows)
 
-    run = run_dbt(["build"], project, tmp_path / "warehouse.duckdb", tmp_path / "target")
+    run = run_dbt(["build"], project, warehouse=tmp_path / "warehouse.duckdb", target_dir=tmp_path / "target")
 
     assert not run.success
     assert any(name.startswith("shares_sum_to_100_stg_assumptions__segment_shares") for name in run.failures), (
@@ -154,7 +154,9 @@ def test_broken_share_in_a_seed_fails_the_build(tmp_path):
 
 
 def test_docs_generate_describes_every_model_and_column(tmp_path):
-    run = run_dbt(["docs", "generate"], PROJECT_DIR, tmp_path / "warehouse.duckdb", tmp_path / "target")
+    run = run_dbt(
+        ["docs", "generate"], PROJECT_DIR, warehouse=tmp_path / "warehouse.duckdb", target_dir=tmp_path / "target"
+    )
     assert run.success
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     catalog = json.loads((tmp_path / "target" / "catalog.json").read_text())
