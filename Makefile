@@ -55,7 +55,7 @@ dashboard: $(INSTALLED) ## Serve the dashboard on 127.0.0.1 (reads the published
 		--server.headless true --browser.gatherUsageStats false
 
 sql: $(INSTALLED) ## Open a read-only SQL session (DuckDB CLI) on the published warehouse
-	$(BIN)/duckdb -readonly $${ACM_WAREHOUSE_PATH:-warehouse/accelerator_card_market.duckdb}
+	$(BIN)/duckdb -readonly "$$($(BIN)/python -c 'from scripts.project import warehouse_path; print(warehouse_path())')"
 
 bench: $(INSTALLED) ## Benchmark the pipeline (a table of timings; not a test)
 	$(BIN)/python -m scripts.bench

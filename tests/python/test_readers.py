@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from scripts import build as pipeline
-from scripts.project import PROJECT_DIR, free_port, run_dbt
+from scripts.project import PROJECT_DIR, WAREHOUSE_ENV, free_port, run_dbt
 
 CHROMIUM = "/usr/bin/chromium"
 # as root, offline: no sandbox, no GPU, and none of Chromium's own network traffic
@@ -56,7 +56,7 @@ def dashboard(published_warehouse):
             "--server.headless=true",
             "--browser.gatherUsageStats=false",
         ],
-        env={**os.environ, "ACM_WAREHOUSE_PATH": str(warehouse)},
+        env={**os.environ, WAREHOUSE_ENV: str(warehouse)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -194,7 +194,7 @@ def test_docs_site_builds_and_serves_on_loopback(tmp_path):
             "--profiles-dir",
             str(PROJECT_DIR / "profiles"),
         ],
-        env={**os.environ, "ACM_WAREHOUSE_PATH": str(warehouse)},
+        env={**os.environ, WAREHOUSE_ENV: str(warehouse)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

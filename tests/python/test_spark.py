@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DbtRun, assert_mart_matches_duckdb, duckdb_mart_tables, run_dbt
+from conftest import assert_mart_matches_duckdb, duckdb_mart_tables
 
 from scripts.gate import run_gate
-from scripts.project import PROJECT_DIR
+from scripts.project import PROJECT_DIR, DbtRun, run_dbt
 
 pytestmark = pytest.mark.spark
 
@@ -35,7 +35,12 @@ def spark_build(spark_dir) -> DbtRun:
         # first looking up the machine's other addresses and warning about them
         env.setenv("SPARK_LOCAL_IP", "127.0.0.1")
         # the DuckDB path is never opened: the spark target does not read it
-        return run_dbt(["build", "--target", "spark"], PROJECT_DIR, spark_dir / "unused.duckdb", spark_dir / "target")
+        return run_dbt(
+            ["build", "--target", "spark"],
+            PROJECT_DIR,
+            warehouse=spark_dir / "unused.duckdb",
+            target_dir=spark_dir / "target",
+        )
 
 
 @pytest.fixture(scope="module")

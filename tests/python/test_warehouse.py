@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import read_seed
 
-from scripts.project import PROJECT_DIR, copy_project, project_vars, run_dbt
+from scripts.project import PROJECT_DIR, WAREHOUSE_ENV, copy_project, project_vars, run_dbt
 
 FACT_TABLES = ["fct_market_size", "fct_segment_forecast", "fct_company_share", "report_tables"]
 
@@ -198,6 +198,6 @@ def test_sql_and_python_are_lint_clean():
         [str(bin_dir / "ruff"), "format", "--check", "."],
     ):
         # sqlfluff's dbt templater opens the target database: keep it off the warehouse file
-        env = {**os.environ, "ACM_WAREHOUSE_PATH": ":memory:"}
+        env = {**os.environ, WAREHOUSE_ENV: ":memory:"}
         completed = subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, env=env)
         assert completed.returncode == 0, completed.stdout + completed.stderr
