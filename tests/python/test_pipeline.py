@@ -167,9 +167,9 @@ def test_gate_failure_blocks_publishing_and_data_docs_show_it(published, tmp_pat
     before = sha256(warehouse)
     real_run_dbt = pipeline.run_dbt
 
-    def build_then_break_a_share(args, project_dir):
+    def build_then_break_a_share(args, project_dir, **options):
         # a fault dbt's own tests would miss: the gate must catch it on its own
-        result = real_run_dbt([*args, "--exclude", "test_type:data"], project_dir)
+        result = real_run_dbt([*args, "--exclude", "test_type:data"], project_dir, **options)
         staging = BuildPaths(warehouse).staging
         with duckdb.connect(str(staging)) as connection:
             connection.execute(
