@@ -13,7 +13,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# the dashboard's modules sit beside this script; the warehouse's path is the project's (scripts/project.py)
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 import data
 from labels import LANGUAGES, PAGES, basis_mark, t

@@ -8,20 +8,15 @@ publish is a new version.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_WAREHOUSE = REPO_DIR / "warehouse" / "accelerator_card_market.duckdb"
+from scripts.project import warehouse_path
+
 LOG = logging.getLogger(__name__)
-
-
-def warehouse_path() -> Path:
-    return Path(os.environ.get("ACM_WAREHOUSE_PATH", DEFAULT_WAREHOUSE))
 
 
 def file_version(path: Path) -> tuple[int, int]:

@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import redirect_stderr, redirect_stdout
+from graphlib import TopologicalSorter
 from pathlib import Path
 
 import duckdb
@@ -58,13 +60,8 @@ def cold_build(project: Path, warehouse: Path, *extra: str) -> float:
 
 def warm_build(project: Path, warehouse: Path, full: bool) -> float:
     started = time.perf_counter()
-    with open(os.devnull, "w") as sink:
-        stdout, stderr = sys.stdout, sys.stderr
-        sys.stdout = sys.stderr = sink
-        try:
-            code = pipeline.build(full=full, project_dir=project, published=warehouse)
-        finally:
-            sys.stdout, sys.stderr = stdout, stderr
+    with open(os.devnull, "w") as sink, redirect_stdout(sink), redirect_stderr(sink):
+        code = pipeline.build(full=full, project_dir=project, published=warehouse)
     if code != 0:
         raise SystemExit(f"the benchmark build failed with exit code {code}")
     return time.perf_counter() - started
@@ -83,20 +80,8 @@ def ordered_nodes(manifest: dict) -> list[dict]:
         if node["resource_type"] in ("seed", "model", "test")
         and (node["resource_type"] == "seed" or node.get("compiled_code"))
     }
-    done: set[str] = set()
-    order: list[dict] = []
-
-    def visit(uid: str) -> None:
-        if uid in done or uid not in nodes:
-            return
-        done.add(uid)
-        for parent in nodes[uid].get("depends_on", {}).get("nodes", []):
-            visit(parent)
-        order.append(nodes[uid])
-
-    for uid in sorted(nodes):
-        visit(uid)
-    return order
+    graph = {uid: [p for p in node.get("depends_on", {}).get("nodes", []) if p in nodes] for uid, node in nodes.items()}
+    return [nodes[uid] for uid in TopologicalSorter(graph).static_order()]
 
 
 def floor_seconds(project: Path) -> tuple[float, int]:
@@ -164,11 +149,11 @@ def target_build_seconds(project: Path, target: str, env: dict[str, str], cwd: P
 
 def postgres_build_seconds(project: Path, scratch: Path) -> tuple[float, int] | None:
     """A full build on a throw-away local PostgreSQL 15, or None without its binaries."""
-    from scripts import postgres
+    from scripts import local_postgres
 
-    if not postgres.is_available():
+    if not local_postgres.is_available():
         return None
-    with postgres.running_server() as server:
+    with local_postgres.running_server() as server:
         return target_build_seconds(project, "postgres", server.env(), scratch)
 
 

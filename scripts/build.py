@@ -42,11 +42,10 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 
-from scripts.project import PROJECT_DIR, WAREHOUSE_ENV, run_dbt, warehouse_path
+from scripts.project import PROJECT_DIR, DbtRun, run_dbt, warehouse_path
 from scripts.publish import (
     BuildInProgressError,
     BuildPaths,
@@ -58,9 +57,6 @@ from scripts.publish import (
     record_build,
     remove_leftovers,
 )
-
-if TYPE_CHECKING:
-    from dbt.cli.main import dbtRunnerResult
 
 # Settings that dbt's state comparison does not see (vars, profiles): a change to them means a full build.
 PROJECT_SETTINGS = ["dbt_project.yml", "profiles/profiles.yml"]
@@ -92,9 +88,9 @@ def project_checksum(project_dir: Path = PROJECT_DIR) -> str:
     return digest.hexdigest()
 
 
-def dbt_counts(result: dbtRunnerResult) -> tuple[int, int, list[str]]:
+def dbt_counts(result: DbtRun) -> tuple[int, int, list[str]]:
     """Nodes passed, tests passed, and a line for each node that failed."""
-    results = getattr(result.result, "results", None) or []
+    results = result.node_results
     passed = [r for r in results if str(r.status) in ("success", "pass")]
     tests = [r for r in passed if r.node.resource_type in ("test", "unit_test")]
     failed = [f"{r.node.name}: {r.message}" for r in results if str(r.status) in ("fail", "error")]
@@ -293,20 +289,12 @@ def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path) -> str:
                 (Path(state_dir) / "manifest.json").write_text(json.dumps(manifest))
                 shutil.copy2(paths.published, paths.staging)
             args += ["--select", "state:modified+", "--state", state_dir]
-        previous = os.environ.get(WAREHOUSE_ENV)
-        os.environ[WAREHOUSE_ENV] = str(paths.staging)
-        try:
-            with step(paths, "building with dbt"):
-                result = run_dbt(args, project_dir)
-                if isinstance(result.exception, KeyboardInterrupt):
-                    raise result.exception
-                if result.exception is not None and is_disk_full(result.exception):
-                    raise result.exception
-        finally:
-            if previous is None:
-                os.environ.pop(WAREHOUSE_ENV)
-            else:
-                os.environ[WAREHOUSE_ENV] = previous
+        with step(paths, "building with dbt"):
+            result = run_dbt(args, project_dir, warehouse=paths.staging)
+            if isinstance(result.exception, KeyboardInterrupt):
+                raise result.exception
+            if result.exception is not None and is_disk_full(result.exception):
+                raise result.exception
     build_kind = "incremental" if manifest is not None else "full"
     nodes_passed, tests_passed, failed = dbt_counts(result)
     dbt_log = log_dir / "dbt.log"

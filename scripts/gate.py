@@ -19,7 +19,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import yaml
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -27,7 +26,7 @@ import great_expectations as gx
 from great_expectations import expectations as gxe
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from scripts.project import PROJECT_DIR
+from scripts.project import PROJECT_DIR, project_vars
 
 BASES = ["reported", "derived", "assumption"]
 
@@ -134,10 +133,6 @@ def suites(settings: dict) -> list[Suite]:
     ]
 
 
-def project_settings(project_dir: Path = PROJECT_DIR) -> dict:
-    return yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
-
-
 def describe_failure(result) -> str:
     config = result.expectation_config
     column = config.kwargs.get("column") or config.kwargs.get("column_list") or config.kwargs.get("column_A")
@@ -176,7 +171,7 @@ def run_gate(
     )
     source = context.data_sources.add_pandas("warehouse")
     results = []
-    for suite in suites(project_settings(project_dir)):
+    for suite in suites(project_vars(project_dir)):
         frame = suite.frame(reader)
         batch = source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("whole")
         expectation_suite = context.suites.add(gx.ExpectationSuite(name=suite.name))

@@ -1,14 +1,21 @@
-"""Where the project's files are, and how dbt is called in-process."""
+"""Where the project's files are, what its settings say, and how dbt is called in-process.
+
+The one home of what several scripts, the tests and the dashboard share: the warehouse's path, the
+dbt vars, a free port, and `run_dbt`. dbt is imported only when called, so that the dashboard can
+read the warehouse's path without paying for dbt's import.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
+from unittest import mock
 
-if TYPE_CHECKING:
-    from dbt.cli.main import dbtRunner, dbtRunnerResult
+import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROFILES_DIR = PROJECT_DIR / "profiles"
@@ -16,6 +23,7 @@ WAREHOUSE_ENV = "ACM_WAREHOUSE_PATH"
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "accelerator_card_market.duckdb"
 # What a copy of the dbt project needs; the virtualenv, target/ and the warehouse stay behind.
 PROJECT_ENTRIES = ["dbt_project.yml", "models", "seeds", "tests", "macros", "profiles"]
+LOOPBACK = "127.0.0.1"
 
 
 def copy_project(destination: Path) -> Path:
@@ -30,10 +38,13 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
+def project_vars(project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
+    """The dbt vars of dbt_project.yml: the year range, tolerances and other parameters."""
+    return yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
+
 def storage_version() -> str:
     """The DuckDB storage format the warehouse is written in, as the profile pins it."""
-    import yaml
-
     profile = yaml.safe_load((PROFILES_DIR / "profiles.yml").read_text(encoding="utf-8"))
     return profile["accelerator_card_market"]["outputs"]["duckdb"]["config_options"]["storage_compatibility_version"]
 
@@ -43,23 +54,68 @@ def warehouse_path() -> Path:
     return Path(os.environ.get(WAREHOUSE_ENV, DEFAULT_WAREHOUSE)).resolve()
 
 
-def run_dbt(args: list[str], project_dir: Path = PROJECT_DIR, runner: dbtRunner | None = None) -> dbtRunnerResult:
-    """Invoke dbt in this process against a project directory with the project's profiles.
+def free_port() -> int:
+    """A TCP port on the loopback address that nothing listens on now (the kernel's choice for port 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        return probe.getsockname()[1]
 
-    dbt-duckdb keeps its DuckDB instance open for the life of the process; it is closed after each
-    invocation so that this process (or the next invocation, on another file) can open the file
-    with its own settings, read-only included. dbt is imported here, not with the module, so that a
-    command can catch an interrupt while it loads.
+
+@dataclass
+class DbtRun:
+    """The outcome of one in-process dbt invocation, with the warnings dbt logged."""
+
+    success: bool
+    result: Any  # dbt's result: the nodes' results for build, run, test and seed
+    exception: BaseException | None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def node_results(self) -> list:
+        return list(getattr(self.result, "results", None) or [])
+
+    @property
+    def failures(self) -> list[str]:
+        return [r.node.name for r in self.node_results if str(r.status) in ("fail", "error")]
+
+    @property
+    def node_count(self) -> int:
+        return len(self.node_results)
+
+
+def run_dbt(
+    args: list[str],
+    project_dir: Path = PROJECT_DIR,
+    *,
+    warehouse: Path | None = None,
+    target_dir: Path | None = None,
+) -> DbtRun:
+    """Invoke dbt in this process against a project directory with its own profiles.
+
+    warehouse is the DuckDB file the default target writes (else ACM_WAREHOUSE_PATH's, else the
+    published one); target_dir takes dbt's target/ and logs/ elsewhere. dbt-duckdb keeps its DuckDB
+    instance open for the life of the process; it is closed after each invocation so that this
+    process (or the next invocation, on another file) can open the file with its own settings,
+    read-only included.
     """
     from dbt.cli.main import dbtRunner
 
-    runner = runner or dbtRunner()
+    warnings: list[str] = []
+
+    def collect(event) -> None:
+        if event.info.level == "warn":
+            warnings.append(event.info.msg)
+
+    options = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir / "profiles")]
+    if target_dir is not None:
+        options += ["--target-path", str(target_dir), "--log-path", str(target_dir / "logs")]
+    environment = {WAREHOUSE_ENV: str(warehouse)} if warehouse is not None else {}
     try:
-        return runner.invoke(
-            [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir / "profiles")]
-        )
+        with mock.patch.dict(os.environ, environment):
+            outcome = dbtRunner(callbacks=[collect]).invoke([*args, *options])
     finally:
         release_duckdb()
+    return DbtRun(success=outcome.success, result=outcome.result, exception=outcome.exception, warnings=warnings)
 
 
 def release_duckdb() -> None:

@@ -31,7 +31,7 @@ import duckdb
 import jinja2
 import yaml
 
-from scripts.project import PROJECT_DIR
+from scripts.project import PROJECT_DIR, project_vars
 
 BOM = b"\xef\xbb\xbf"
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -514,7 +514,7 @@ class RuleChecker:
 
 
 def share_tolerance(project_dir: Path) -> float:
-    return float(project_config(project_dir)["vars"]["share_sum_tolerance_pct"])
+    return float(project_vars(project_dir)["share_sum_tolerance_pct"])
 
 
 def check_seeds(project_dir: Path = PROJECT_DIR) -> list[SeedProblem]:

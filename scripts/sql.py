@@ -27,7 +27,8 @@ import os
 import sys
 from pathlib import Path
 
-DEFAULT_WAREHOUSE = Path("warehouse") / "accelerator_card_market.duckdb"
+from scripts.project import warehouse_path
+
 CLI = Path(sys.executable).parent / "duckdb"
 LOCK_DOWN = ["-readonly", "-no-init", "-cmd", ".safe_mode"]
 
@@ -38,7 +39,7 @@ def command(warehouse: Path) -> list[str]:
 
 
 def main() -> int:
-    warehouse = Path(os.environ.get("ACM_WAREHOUSE_PATH", DEFAULT_WAREHOUSE))
+    warehouse = warehouse_path()
     if not warehouse.is_file():
         print(f"No published warehouse at {warehouse}: run `make build` first.", file=sys.stderr)
         return 1

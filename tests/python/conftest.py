@@ -3,72 +3,25 @@
 from __future__ import annotations
 
 import csv
-import math
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
-import yaml
-from dbt.cli.main import dbtRunner
+from pandas.testing import assert_frame_equal
 
-from scripts.project import PROJECT_DIR, WAREHOUSE_ENV, release_duckdb
-
-
-@dataclass
-class DbtRun:
-    """The outcome of one in-process dbt invocation, with the warnings and failures it logged."""
-
-    success: bool
-    warnings: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    node_count: int = 0
-
-
-def run_dbt(args: list[str], project_dir: Path, warehouse: Path, target_dir: Path) -> DbtRun:
-    """Run dbt in-process against project_dir, writing warehouse and target_dir only."""
-    warnings: list[str] = []
-
-    def collect(event) -> None:
-        if event.info.level == "warn":
-            warnings.append(event.info.msg)
-
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv(WAREHOUSE_ENV, str(warehouse))
-        result = dbtRunner(callbacks=[collect]).invoke(
-            [
-                *args,
-                "--project-dir",
-                str(project_dir),
-                "--profiles-dir",
-                str(project_dir / "profiles"),
-                "--target-path",
-                str(target_dir),
-                "--log-path",
-                str(target_dir / "logs"),
-            ]
-        )
-    release_duckdb()
-    failures = []
-    nodes = 0
-    if result.result is not None and hasattr(result.result, "results"):
-        nodes = len(result.result.results)
-        failures = [r.node.name for r in result.result.results if r.status in ("fail", "error")]
-    return DbtRun(success=result.success, warnings=warnings, failures=failures, node_count=nodes)
+from scripts.project import PROJECT_DIR, DbtRun, run_dbt
 
 
 def read_seed(relative_path: str, project_dir: Path = PROJECT_DIR) -> list[dict[str, str]]:
     with open(project_dir / "seeds" / relative_path, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def project_vars() -> dict:
-    return yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
 
 
 @dataclass
@@ -78,15 +31,6 @@ class BuiltWarehouse:
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(self.path), read_only=True)
-
-
-def free_port() -> int:
-    """A TCP port on the loopback interface that nothing listens on."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def publish_project_copy(root: Path) -> tuple[Path, Path]:
@@ -111,7 +55,7 @@ def built_warehouse(tmp_path_factory) -> Iterator[BuiltWarehouse]:
     """The repo's project built once, into a temporary DuckDB file."""
     workdir = tmp_path_factory.mktemp("build")
     warehouse = workdir / "warehouse.duckdb"
-    run = run_dbt(["build"], PROJECT_DIR, warehouse, workdir / "target")
+    run = run_dbt(["build"], PROJECT_DIR, warehouse=warehouse, target_dir=workdir / "target")
     assert run.success, f"dbt build failed: {run.failures}"
     yield BuiltWarehouse(path=warehouse, run=run)
 
@@ -129,21 +73,11 @@ RELATIVE_TOLERANCE = 1e-9
 ABSOLUTE_TOLERANCE = 1e-12
 
 
-def _comparable(value):
-    """A value as every engine's driver can agree on it: a decimal as float, the rest as it is."""
-    return float(value) if isinstance(value, Decimal) else value
-
-
-def _sort_key(row: tuple) -> tuple:
-    return tuple((value is None, value if value is not None else 0) for value in row)
-
-
-def _same_value(left, right) -> bool:
-    if isinstance(left, float) or isinstance(right, float):
-        if left is None or right is None:
-            return left is right
-        return math.isclose(left, right, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE)
-    return left == right
+def mart_frame(columns: list[str], rows: list[tuple]) -> pd.DataFrame:
+    """A mart's rows as every engine's driver can agree on them (decimals as floats), in a stable order."""
+    values = [[float(v) if isinstance(v, Decimal) else v for v in row] for row in rows]
+    frame = pd.DataFrame.from_records(values, columns=columns)
+    return frame.sort_values(columns, na_position="last", ignore_index=True)
 
 
 def duckdb_mart_tables(connection: duckdb.DuckDBPyConnection) -> list[str]:
@@ -155,18 +89,16 @@ def assert_mart_matches_duckdb(
     table: str, columns: list[str], rows: list[tuple], connection: duckdb.DuckDBPyConnection
 ) -> None:
     """Another engine's rows of a mart equal DuckDB's, row by row once both are sorted."""
-    other = sorted((tuple(map(_comparable, row)) for row in rows), key=_sort_key)
     relation = connection.sql(f"select * from marts.{table}")
     assert relation.columns == columns, table
-    expected = sorted((tuple(map(_comparable, row)) for row in relation.fetchall()), key=_sort_key)
-    assert len(other) == len(expected), table
-    for other_row, duckdb_row in zip(other, expected, strict=True):
-        differing = [
-            (column, left, right)
-            for column, left, right in zip(columns, other_row, duckdb_row, strict=True)
-            if not _same_value(left, right)
-        ]
-        assert differing == [], (table, other_row[:4])
+    assert_frame_equal(
+        mart_frame(columns, [tuple(row) for row in rows]),
+        mart_frame(columns, relation.fetchall()),
+        check_dtype=False,
+        rtol=RELATIVE_TOLERANCE,
+        atol=ABSOLUTE_TOLERANCE,
+        obj=f"marts.{table}",
+    )
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import pytest
 from conftest import read_seed, write_lock_held
 from streamlit.testing.v1 import AppTest
 
-from scripts.project import PROJECT_DIR
+from scripts.project import PROJECT_DIR, WAREHOUSE_ENV
 
 APP = str(PROJECT_DIR / "dashboard" / "app.py")
 PAGES = ["overview", "segments", "geography", "companies", "cited", "report_tables"]
@@ -18,7 +18,7 @@ PAGES = ["overview", "segments", "geography", "companies", "cited", "report_tabl
 @pytest.fixture
 def open_app(published_warehouse, monkeypatch):
     _, warehouse = published_warehouse
-    monkeypatch.setenv("ACM_WAREHOUSE_PATH", str(warehouse))
+    monkeypatch.setenv(WAREHOUSE_ENV, str(warehouse))
 
     def run(page: str, language: str = "en", **parameters: str) -> AppTest:
         app = AppTest.from_file(APP, default_timeout=60)

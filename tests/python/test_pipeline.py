@@ -17,8 +17,8 @@ import pytest
 from conftest import publish_project_copy
 
 from scripts import build as pipeline
-from scripts.gate import project_settings, run_gate, suites
-from scripts.project import PROJECT_DIR, WAREHOUSE_ENV, copy_project
+from scripts.gate import run_gate, suites
+from scripts.project import PROJECT_DIR, WAREHOUSE_ENV, copy_project, project_vars
 from scripts.publish import BuildPaths, mart_checksums
 
 
@@ -167,9 +167,9 @@ def test_gate_failure_blocks_publishing_and_data_docs_show_it(published, tmp_pat
     before = sha256(warehouse)
     real_run_dbt = pipeline.run_dbt
 
-    def build_then_break_a_share(args, project_dir):
+    def build_then_break_a_share(args, project_dir, **options):
         # a fault dbt's own tests would miss: the gate must catch it on its own
-        result = real_run_dbt([*args, "--exclude", "test_type:data"], project_dir)
+        result = real_run_dbt([*args, "--exclude", "test_type:data"], project_dir, **options)
         staging = BuildPaths(warehouse).staging
         with duckdb.connect(str(staging)) as connection:
             connection.execute(
@@ -195,7 +195,7 @@ def test_gate_passes_on_the_built_warehouse_and_reports_every_suite(published, t
     _, warehouse = published
     result = run_gate(warehouse, tmp_path / "docs")
     assert result.success
-    declared = suites(project_settings())
+    declared = suites(project_vars())
     assert [s.name for s in result.suites] == [s.name for s in declared]
     assert "share_breakdowns" in {s.name for s in result.suites}
     assert [s.evaluated for s in result.suites] == [len(s.expectations) for s in declared]
@@ -209,7 +209,7 @@ def test_published_file_records_what_it_was_built_from(published):
             "select git_commit, build_kind, dbt_tests_passed, gx_expectations_passed from meta.build_info"
         ).fetchone()
         seeds = dict(connection.execute("select path, sha256 from meta.seed_checksums").fetchall())
-    expectations = sum(len(suite.expectations) for suite in suites(project_settings(project)))
+    expectations = sum(len(suite.expectations) for suite in suites(project_vars(project)))
     assert info[1] == "full" and info[2] > 100 and info[3] == expectations and info[0]
     on_disk = {str(p.relative_to(project)): sha256(p) for p in (project / "seeds").rglob("*.csv")}
     assert seeds == on_disk

@@ -1,7 +1,8 @@
 """The warehouse on PostgreSQL 15: the same project builds there with every test passing, its readers
 can read the marts and nothing else, and every mart agrees with DuckDB's row by row.
 
-Runs on a throw-away server of its own (scripts/postgres.py); `pytest -m "not postgres"` leaves it out.
+Runs on a throw-away server of its own (scripts/local_postgres.py, over pytest-postgresql's executor);
+`pytest -m "not postgres"` leaves it out.
 """
 
 from __future__ import annotations
@@ -9,25 +10,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pandas as pd
-import psycopg2
-import psycopg2.errors as errors
+import psycopg
 import pytest
-from conftest import DbtRun, assert_mart_matches_duckdb, duckdb_mart_tables, run_dbt
+from conftest import assert_mart_matches_duckdb, duckdb_mart_tables
+from psycopg import errors
 
-from scripts import postgres
-from scripts.gate import project_settings, run_gate, suites
-from scripts.project import PROJECT_DIR
+from scripts import local_postgres
+from scripts.gate import run_gate, suites
+from scripts.project import PROJECT_DIR, DbtRun, project_vars, run_dbt
 
 pytestmark = pytest.mark.postgres
 
-READER = postgres.READER_ROLE
+READER = local_postgres.READER_ROLE
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[postgres.Server]:
+def server() -> Iterator[local_postgres.Server]:
     # `make test` installs the server binaries where they are missing: a missing server is a failure
-    assert postgres.is_available(), "PostgreSQL 15's binaries are not installed (set ACM_PG_BINDIR to their folder)"
-    with postgres.running_server() as running:
+    with local_postgres.running_server() as running:
         yield running
 
 
@@ -39,27 +39,29 @@ def postgres_build(server, tmp_path_factory) -> DbtRun:
         for name, value in server.env().items():
             env.setenv(name, value)
         # the DuckDB path is never opened: the postgres target does not read it
-        return run_dbt(["build", "--target", "postgres"], PROJECT_DIR, workdir / "unused.duckdb", workdir / "target")
+        return run_dbt(
+            ["build", "--target", "postgres"],
+            PROJECT_DIR,
+            warehouse=workdir / "unused.duckdb",
+            target_dir=workdir / "target",
+        )
 
 
 @pytest.fixture
 def superuser(server, postgres_build):
-    connection = psycopg2.connect(**server.connect_kwargs())
-    yield connection
-    connection.close()
+    with server.connect() as connection:
+        yield connection
 
 
 @pytest.fixture
 def reader(server, postgres_build):
     """A session that acts as acm_reader (a group role without login, as reader logins inherit it)."""
-    connection = psycopg2.connect(**server.connect_kwargs())
-    with connection.cursor() as cursor:
-        cursor.execute(f"set role {READER}")
-        cursor.execute("select current_user, (select rolsuper from pg_roles where rolname = current_user)")
-        assert cursor.fetchone() == (READER, False)
-    connection.commit()
-    yield connection
-    connection.close()
+    with server.connect() as connection:
+        connection.execute(f"set role {READER}")
+        query = "select current_user, (select rolsuper from pg_roles where rolname = current_user)"
+        assert connection.execute(query).fetchone() == (READER, False)
+        connection.commit()
+        yield connection
 
 
 def mart_tables(connection) -> list[str]:
@@ -114,34 +116,38 @@ def test_every_mart_on_postgres_matches_duckdb_row_by_row(superuser, warehouse_c
 
 
 def test_throw_away_server_is_stopped_and_removed_after_use(server):
-    with postgres.running_server() as running:
+    with local_postgres.running_server() as running:
         assert running.is_running()
-        connection = psycopg2.connect(**running.connect_kwargs(), connect_timeout=5)
-        connection.close()
+        running.connect(connect_timeout=5).close()
     assert not running.base_dir.exists()
-    with pytest.raises(psycopg2.OperationalError):
-        psycopg2.connect(**running.connect_kwargs(), connect_timeout=5)
+    with pytest.raises(psycopg.OperationalError):
+        running.connect(connect_timeout=5)
+
+
+def test_server_listens_on_loopback_and_wants_the_superusers_password(server):
+    with server.connect() as connection:
+        assert connection.execute("show listen_addresses").fetchone() == ("127.0.0.1",)
+    wrong = local_postgres.Server(base_dir=server.base_dir, port=server.port, password="not-the-password")
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        wrong.connect(connect_timeout=5)
 
 
 def test_cli_start_twice_reuses_the_server_and_stop_removes_it(server, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(postgres, "STATE_DIR", tmp_path / ".postgres")
-    monkeypatch.setattr(postgres, "STATE_FILE", tmp_path / ".postgres" / "server.json")
+    monkeypatch.setattr(local_postgres, "STATE_FILE", tmp_path / ".postgres.json")
     try:
-        assert postgres.main(["start"]) == 0
+        assert local_postgres.main(["start"]) == 0
         first = capsys.readouterr().out
-        assert postgres.main(["start"]) == 0
-        assert capsys.readouterr().out == first
-        assert postgres.main(["env"]) == 0
+        assert local_postgres.main(["start"]) == 0
         assert capsys.readouterr().out == first
         assert "export ACM_PG_PASSWORD=" in first
-        started = postgres.saved_server()
+        started = local_postgres.saved_server()
         assert started is not None and started.is_running()
+        assert f"export ACM_PG_PORT={started.port}\n" in first
     finally:
-        assert postgres.main(["stop"]) == 0
+        assert local_postgres.main(["stop"]) == 0
     assert not started.base_dir.exists()
-    assert not (tmp_path / ".postgres").exists()
-    assert postgres.main(["stop"]) == 0
-    assert postgres.main(["env"]) == 1
+    assert not (tmp_path / ".postgres.json").exists()
+    assert local_postgres.main(["stop"]) == 0
 
 
 def test_gate_passes_on_postgres_fed_from_postgres(superuser, tmp_path):
@@ -152,5 +158,5 @@ def test_gate_passes_on_postgres_fed_from_postgres(superuser, tmp_path):
 
     result = run_gate(None, tmp_path / "data-docs", reader=read)
     assert result.success, [suite.summary() for suite in result.suites if not suite.success]
-    declared = suites(project_settings())
+    declared = suites(project_vars())
     assert result.expectations_passed == sum(len(suite.expectations) for suite in declared)

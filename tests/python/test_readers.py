@@ -16,12 +16,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import duckdb_mart_tables, free_port, write_lock_held
+from conftest import duckdb_mart_tables, write_lock_held
 from playwright.sync_api import sync_playwright
 
 from dashboard.labels import t
 from scripts import build as pipeline
-from scripts.project import PROJECT_DIR
+from scripts.project import PROJECT_DIR, WAREHOUSE_ENV, free_port, run_dbt
 
 CHROMIUM = "/usr/bin/chromium"
 # as root, offline: no sandbox, no GPU, and none of Chromium's own network traffic
@@ -392,13 +392,12 @@ def test_build_publishes_while_dashboard_and_sql_session_are_open(published_ware
 
 
 def test_docs_site_builds_and_serves_on_loopback(tmp_path):
-    from conftest import run_dbt
 
     target = tmp_path / "target"
     warehouse = tmp_path / "docs.duckdb"
-    assert run_dbt(["seed"], PROJECT_DIR, warehouse, target).success
-    assert run_dbt(["run"], PROJECT_DIR, warehouse, target).success
-    assert run_dbt(["docs", "generate"], PROJECT_DIR, warehouse, target).success
+    assert run_dbt(["seed"], PROJECT_DIR, warehouse=warehouse, target_dir=target).success
+    assert run_dbt(["run"], PROJECT_DIR, warehouse=warehouse, target_dir=target).success
+    assert run_dbt(["docs", "generate"], PROJECT_DIR, warehouse=warehouse, target_dir=target).success
     manifest = (target / "manifest.json").read_text(encoding="utf-8")
     assert "exposure.accelerator_card_market.accelerator_card_dashboard" in manifest
     port = free_port()
@@ -419,7 +418,7 @@ def test_docs_site_builds_and_serves_on_loopback(tmp_path):
             "--profiles-dir",
             str(PROJECT_DIR / "profiles"),
         ],
-        env={**os.environ, "ACM_WAREHOUSE_PATH": str(warehouse)},
+        env={**os.environ, WAREHOUSE_ENV: str(warehouse)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

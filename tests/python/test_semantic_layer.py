@@ -13,9 +13,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import project_vars, run_dbt
 
-from scripts.project import WAREHOUSE_ENV, copy_project
+from scripts.project import WAREHOUSE_ENV, copy_project, project_vars, run_dbt
 
 MF = Path(sys.executable).parent / "mf"
 GLOBAL = "{{ Entity('geography') }} = 'global'"
@@ -70,7 +69,7 @@ def semantic_project(tmp_path_factory) -> SemanticProject:
     root = tmp_path_factory.mktemp("semantic")
     project = copy_project(root / "project")
     warehouse = root / "warehouse.duckdb"
-    run = run_dbt(["build"], project, warehouse, project / "target")
+    run = run_dbt(["build"], project, warehouse=warehouse, target_dir=project / "target")
     assert run.success, f"dbt build failed: {run.failures}"
     assert (project / "target" / "semantic_manifest.json").exists()
     return SemanticProject(project=project, warehouse=warehouse)

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DbtRun, assert_mart_matches_duckdb, duckdb_mart_tables, run_dbt
+from conftest import assert_mart_matches_duckdb, duckdb_mart_tables
 
-from scripts.gate import project_settings, run_gate, suites
-from scripts.project import PROJECT_DIR
+from scripts.gate import run_gate, suites
+from scripts.project import PROJECT_DIR, DbtRun, project_vars, run_dbt
 
 pytestmark = pytest.mark.spark
 
@@ -35,7 +35,12 @@ def spark_build(spark_dir) -> DbtRun:
         # first looking up the machine's other addresses and warning about them
         env.setenv("SPARK_LOCAL_IP", "127.0.0.1")
         # the DuckDB path is never opened: the spark target does not read it
-        return run_dbt(["build", "--target", "spark"], PROJECT_DIR, spark_dir / "unused.duckdb", spark_dir / "target")
+        return run_dbt(
+            ["build", "--target", "spark"],
+            PROJECT_DIR,
+            warehouse=spark_dir / "unused.duckdb",
+            target_dir=spark_dir / "target",
+        )
 
 
 @pytest.fixture(scope="module")
@@ -73,5 +78,5 @@ def test_every_mart_on_spark_matches_duckdb_row_by_row(spark, warehouse_connecti
 def test_gate_passes_on_spark_fed_from_spark(spark, tmp_path):
     result = run_gate(None, tmp_path / "data-docs", reader=lambda sql: spark.sql(sql).toPandas())
     assert result.success, [suite.summary() for suite in result.suites if not suite.success]
-    declared = suites(project_settings())
+    declared = suites(project_vars())
     assert result.expectations_passed == sum(len(suite.expectations) for suite in declared)

@@ -10,10 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import project_vars, read_seed, run_dbt
+from conftest import read_seed
 
 from scripts.gate import run_gate
-from scripts.project import PROJECT_DIR, copy_project
+from scripts.project import PROJECT_DIR, WAREHOUSE_ENV, copy_project, project_vars, run_dbt
 
 FACT_TABLES = ["fct_market_size", "fct_segment_forecast", "fct_company_share", "report_tables"]
 
@@ -156,7 +156,9 @@ def test_broken_company_share_reaches_the_marts_only_to_fail_the_gate(tmp_path):
     add_one_to_first_share(project / "seeds" / "assumptions" / "assumed_company_shares.csv")
     warehouse = tmp_path / "warehouse.duckdb"
 
-    run = run_dbt(["build", "--exclude", "test_type:data"], project, warehouse, tmp_path / "target")
+    run = run_dbt(
+        ["build", "--exclude", "test_type:data"], project, warehouse=warehouse, target_dir=tmp_path / "target"
+    )
     result = run_gate(warehouse, tmp_path / "docs", project)
 
     assert run.success, run.failures
@@ -171,14 +173,16 @@ def test_broken_segment_mix_in_a_seed_fails_the_seeds_declared_share_rule(tmp_pa
     project = copy_project(tmp_path / "project")
     add_one_to_first_share(project / "seeds" / "assumptions" / "assumed_segment_shares.csv")
 
-    run = run_dbt(["build"], project, tmp_path / "warehouse.duckdb", tmp_path / "target")
+    run = run_dbt(["build"], project, warehouse=tmp_path / "warehouse.duckdb", target_dir=tmp_path / "target")
 
     assert not run.success
     assert any(name.startswith("input_shares_sum_to_100_assumed_segment_shares") for name in run.failures), run.failures
 
 
 def test_docs_generate_describes_every_model_and_column(tmp_path):
-    run = run_dbt(["docs", "generate"], PROJECT_DIR, tmp_path / "warehouse.duckdb", tmp_path / "target")
+    run = run_dbt(
+        ["docs", "generate"], PROJECT_DIR, warehouse=tmp_path / "warehouse.duckdb", target_dir=tmp_path / "target"
+    )
     assert run.success
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     catalog = json.loads((tmp_path / "target" / "catalog.json").read_text())
@@ -220,6 +224,6 @@ def test_sql_and_python_are_lint_clean():
         [str(bin_dir / "ruff"), "format", "--check", "."],
     ):
         # sqlfluff's dbt templater opens the target database: keep it off the warehouse file
-        env = {**os.environ, "ACM_WAREHOUSE_PATH": ":memory:"}
+        env = {**os.environ, WAREHOUSE_ENV: ":memory:"}
         completed = subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, env=env)
         assert completed.returncode == 0, completed.stdout + completed.stderr
