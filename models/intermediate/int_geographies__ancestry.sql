@@ -51,6 +51,7 @@ parents as (
 
 final as (
     select
+        {{ surrogate_key(['unioned.geography_id', 'unioned.ancestor_geography_id']) }} as geography_ancestor_id,
         unioned.geography_id,
         unioned.ancestor_geography_id,
         unioned.distance,

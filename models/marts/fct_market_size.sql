@@ -4,6 +4,7 @@ with geography_values as (
 
 final as (
     select
+        market_size_id,
         geography_id,
         parent_geography_id,
         year,
@@ -12,9 +13,8 @@ final as (
         share_of_parent_pct,
         basis,
         source_id,
-        100 * (
-            value_usd / nullif(lag(value_usd) over (partition by geography_id order by year), 0) - 1
-        ) as yoy_growth_pct
+        {{ yoy_growth_pct('value_usd', ['geography_id']) }} as yoy_growth_pct,
+        {{ forecast_cagr_pct('value_usd', ['geography_id']) }} as forecast_cagr_pct
     from geography_values
 )
 
