@@ -16,8 +16,8 @@ leaf_values_by_ancestor as (
         leaf_values.segment_id,
         leaf_values.year,
         leaf_values.value_usd,
-        {{ basis_rank('leaf_values.basis') }} as basis_rank,
-        leaf_values.source_id
+        leaf_values.source_id,
+        {{ basis_rank('leaf_values.basis') }} as basis_rank
     from leaf_values
     inner join ancestry
         on leaf_values.geography_id = ancestry.geography_id
@@ -31,8 +31,8 @@ ranked as (
         year,
         value_usd,
         basis_rank,
-        max(basis_rank) over (partition by geography_id, breakdown_id, segment_id, year) as weakest_basis_rank,
-        source_id
+        source_id,
+        max(basis_rank) over (partition by geography_id, breakdown_id, segment_id, year) as weakest_basis_rank
     from leaf_values_by_ancestor
 ),
 
