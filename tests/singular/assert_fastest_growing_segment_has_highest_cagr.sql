@@ -10,7 +10,7 @@ highlights as (
 
 named_segment as (
     select
-        breakdown_id as breakdown_id,
+        breakdown_id,
         member_id as segment_id
     from highlights
     where highlight_id = 'fastest_growing_segment'

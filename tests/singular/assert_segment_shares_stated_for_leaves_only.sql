@@ -1,5 +1,5 @@
 -- Segment mixes are assumed for leaf geographies only (countries and rest-of-region members) and for
--- every leaf and dimension; regional and global mixes are rolled up from them. A mix stated for a
+-- every leaf and breakdown; regional and global mixes are rolled up from them. A mix stated for a
 -- region would be counted twice, a missing one would lose a leaf's value.
 with segment_shares as (
     select * from {{ ref('stg_assumptions__segment_shares') }}
@@ -24,7 +24,7 @@ stated_for_non_leaf as (
     where not geographies.is_leaf
 ),
 
-dimensions as (
+breakdowns as (
     select distinct breakdown_id
     from segments
 ),
@@ -39,9 +39,9 @@ stated as (
 expected as (
     select
         geographies.geography_id,
-        dimensions.breakdown_id
+        breakdowns.breakdown_id
     from geographies
-    cross join dimensions
+    cross join breakdowns
     where geographies.is_leaf
 ),
 
