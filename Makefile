@@ -33,8 +33,10 @@ browser:
 	@test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi "noto sans cjk" || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
-lint: $(INSTALLED) ## sqlfluff (dbt templater, duckdb dialect) and ruff (lint and format)
+lint: $(INSTALLED) ## sqlfluff (dbt templater, duckdb dialect), dbt-score (at least 9.0) and ruff (lint and format)
 	ACM_WAREHOUSE_PATH=:memory: $(BIN)/sqlfluff lint models tests/singular
+	ACM_WAREHOUSE_PATH=:memory: $(BIN)/dbt parse --quiet  # dbt-score reads the manifest
+	$(BIN)/dbt-score lint --fail-project-under 9.0
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

@@ -1,10 +1,11 @@
-{#- Splits each parent's value among its children by the children's shares of one breakdown.
-    `parent_values` has geography_id, year, value_usd, basis, source_id; `shares` is shaped like
-    int_shares__interpolated. -#}
-{% macro allocate_by_share(parent_values, shares, breakdown_id) %}
+{#- Splits each parent's value among its children by the children's shares of it. `parent_values` has
+    geography_id, year, value_usd, basis, source_id; `shares` is shaped like int_geography_shares__interpolated
+    (geography_id, parent_geography_id, year, share_pct, basis, source_id). A child whose parent is not in
+    `parent_values` gets no row, so one call allocates one level of the tree. -#}
+{% macro allocate_by_share(parent_values, shares) %}
     select
-        {{ shares }}.member_id as geography_id,
-        {{ shares }}.geography_id as parent_geography_id,
+        {{ shares }}.geography_id,
+        {{ shares }}.parent_geography_id,
         {{ shares }}.year,
         {{ parent_values }}.value_usd * {{ shares }}.share_pct / 100 as value_usd,
         {{ shares }}.share_pct as share_of_parent_pct,
@@ -13,7 +14,6 @@
     from {{ shares }}
     inner join {{ parent_values }}
         on
-            {{ shares }}.geography_id = {{ parent_values }}.geography_id
+            {{ shares }}.parent_geography_id = {{ parent_values }}.geography_id
             and {{ shares }}.year = {{ parent_values }}.year
-    where {{ shares }}.breakdown_id = '{{ breakdown_id }}'
 {% endmacro %}

@@ -1,7 +1,8 @@
 {#- For every row of `series` (its keys and a year), the nearest anchor at or before that year and the
     nearest at or after it, each with its year, value, basis and source. Both are the same anchor on an
-    anchor year; a missing side is null (a year outside the anchors). `series` and `anchors` are
-    relation or CTE names; `anchors` has the keys, year, the value column, basis and source_id. -#}
+    anchor year; a missing side is null (a year outside the anchors). `series` is a relation or CTE name
+    or a parenthesised query; `anchors` a relation or CTE name with the keys, year, the value column,
+    basis and source_id. -#}
 {% macro bracket_by_anchor_years(series, anchors, keys, value_column) %}
     select
         {% for key in keys %}bracket.{{ key }},
@@ -16,14 +17,14 @@
         next_anchor.source_id as next_source_id
     from (
         select
-            {% for key in keys %}{{ series }}.{{ key }},
-            {% endfor %}{{ series }}.year,
-            max(case when {{ anchors }}.year <= {{ series }}.year then {{ anchors }}.year end) as previous_anchor_year,
-            min(case when {{ anchors }}.year >= {{ series }}.year then {{ anchors }}.year end) as next_anchor_year
-        from {{ series }}
-        left join {{ anchors }}
-            on {% for key in keys %}{{ anchors }}.{{ key }} = {{ series }}.{{ key }}{{ " and " if not loop.last }}{% endfor %}
-        group by {% for key in keys %}{{ series }}.{{ key }}, {% endfor %}{{ series }}.year
+            {% for key in keys %}series_row.{{ key }},
+            {% endfor %}series_row.year,
+            max(case when anchor_row.year <= series_row.year then anchor_row.year end) as previous_anchor_year,
+            min(case when anchor_row.year >= series_row.year then anchor_row.year end) as next_anchor_year
+        from {{ series }} as series_row
+        left join {{ anchors }} as anchor_row
+            on {% for key in keys %}anchor_row.{{ key }} = series_row.{{ key }}{{ " and " if not loop.last }}{% endfor %}
+        group by {% for key in keys %}series_row.{{ key }}, {% endfor %}series_row.year
     ) as bracket
     left join {{ anchors }} as previous_anchor
         on {% for key in keys %}previous_anchor.{{ key }} = bracket.{{ key }} and {% endfor %}previous_anchor.year = bracket.previous_anchor_year
@@ -37,3 +38,29 @@
     cast({{ bracket }}.year - {{ bracket }}.previous_anchor_year as {{ type_double() }})
     / ({{ bracket }}.next_anchor_year - {{ bracket }}.previous_anchor_year)
 {%- endmacro %}
+
+{#- Every series of `anchors` (one per distinct combination of `keys`) in every year of `years`, its
+    `value_column` linear in time between the anchor years around it: each year's shares are then one
+    weighted mix of two complete breakdowns that each sum to 100, so every year sums to 100 too, by
+    construction. A year outside the anchors gets a null value, which the not_null tests report. The
+    basis and source are those of the weaker of the two anchors. -#}
+{% macro interpolate_linearly(anchors, years, keys, value_column) %}
+    select
+        {% for key in keys %}bracketed.{{ key }},
+        {% endfor %}bracketed.year,
+        case
+            when bracketed.previous_anchor_year = bracketed.next_anchor_year then bracketed.previous_value
+            else
+                bracketed.previous_value
+                + (bracketed.next_value - bracketed.previous_value) * {{ anchor_position('bracketed') }}
+        end as {{ value_column }},
+        {{ combine_basis(['bracketed.previous_basis', 'bracketed.next_basis']) }} as basis,
+        {{ weakest_source(['bracketed.previous_', 'bracketed.next_']) }} as source_id
+    from (
+        {{ bracket_by_anchor_years(
+            '(select ' ~ ('members.' ~ keys | join(', members.')) ~ ', ' ~ years ~ '.year from (select distinct '
+            ~ keys | join(', ') ~ ' from ' ~ anchors ~ ') as members cross join ' ~ years ~ ')',
+            anchors, keys, value_column
+        ) }}
+    ) as bracketed
+{% endmacro %}

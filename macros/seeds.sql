@@ -1,17 +1,24 @@
-{#- Seeds declare their column types once, in seeds/_seeds.yml, in the names DuckDB and PostgreSQL share
-    (varchar, double precision, integer, boolean, date; scripts/seed_check.py reads the same names).
-    Spark spells two of them differently: an engine's spelling of a declared type. -#}
-{% macro seed_column_type(declared_type) -%}
-    {{ return(adapter.dispatch('seed_column_type', 'accelerator_card_market')(declared_type)) }}
+{#- Seeds declare their column types once, in seeds/_seeds.yml, and the marts their contract types once, in
+    models/marts/_marts__models.yml, in the names DuckDB and PostgreSQL share (varchar or string, double
+    precision, integer, boolean, date; scripts/seed_check.py reads the same names). Spark spells two of
+    them differently: an engine's spelling of a declared type. -#}
+{% macro engine_type(declared_type) -%}
+    {{ return(adapter.dispatch('engine_type', 'accelerator_card_market')(declared_type)) }}
 {%- endmacro %}
 
-{% macro default__seed_column_type(declared_type) -%}
+{% macro default__engine_type(declared_type) -%}
     {{ return(declared_type) }}
 {%- endmacro %}
 
-{% macro spark__seed_column_type(declared_type) -%}
+{% macro spark__engine_type(declared_type) -%}
     {%- set spark_types = {'varchar': 'string', 'text': 'string', 'double precision': 'double'} -%}
     {{ return(spark_types.get(declared_type | lower | trim, declared_type)) }}
+{%- endmacro %}
+
+{#- dbt's cast() on Spark, in Spark's spelling of the type: dbt checks a model contract by casting null to
+    each declared data_type, so this is what lets one declaration hold on every engine. -#}
+{% macro spark__cast(field, type) -%}
+    cast({{ field }} as {{ engine_type(type) }})
 {%- endmacro %}
 
 {#- dbt-spark's seed macros, with the declared types in Spark's spelling, and the values written as SQL
@@ -24,7 +31,7 @@
         create table {{ this.render() }} (
             {%- for column_name in agate_table.column_names -%}
                 {%- set declared_type = column_override.get(column_name, adapter.convert_type(agate_table, loop.index0)) %}
-                {{ adapter.quote_seed_column(column_name | string, quote_seed_column) }} {{ seed_column_type(declared_type) }}
+                {{ adapter.quote_seed_column(column_name | string, quote_seed_column) }} {{ engine_type(declared_type) }}
                 {%- if not loop.last %},{% endif -%}
             {%- endfor %}
         )
@@ -40,7 +47,7 @@
     {%- set column_override = model['config'].get('column_types', {}) -%}
     {%- set column_types = [] -%}
     {%- for column_name in agate_table.column_names -%}
-        {%- do column_types.append(seed_column_type(
+        {%- do column_types.append(engine_type(
             column_override.get(column_name, adapter.convert_type(agate_table, loop.index0))
         )) -%}
     {%- endfor -%}

@@ -41,23 +41,13 @@ unioned as (
     select * from grandparent_pairs
 ),
 
--- a leaf is a geography that no geography names as its parent (a join rather than a correlated
--- `not exists`, which Spark 4 fails to plan in a select list)
-parents as (
-    select distinct parent_geography_id as geography_id
-    from geographies
-    where parent_geography_id is not null
-),
-
 final as (
     select
-        unioned.geography_id,
-        unioned.ancestor_geography_id,
-        unioned.distance,
-        parents.geography_id is null as is_leaf
+        {{ surrogate_key(['geography_id', 'ancestor_geography_id']) }} as geography_ancestor_id,
+        geography_id,
+        ancestor_geography_id,
+        distance
     from unioned
-    left join parents
-        on unioned.geography_id = parents.geography_id
 )
 
 select * from final

@@ -5,7 +5,7 @@ with market_size as (
 ),
 
 shares as (
-    select * from {{ ref('int_shares__interpolated') }}
+    select * from {{ ref('int_geography_shares__interpolated') }}
 ),
 
 global_values as (
@@ -22,11 +22,11 @@ global_values as (
 ),
 
 region_values as (
-    {{ allocate_by_share('global_values', 'shares', 'region') }}
+    {{ allocate_by_share('global_values', 'shares') }}
 ),
 
 country_values as (
-    {{ allocate_by_share('region_values', 'shares', 'country') }}
+    {{ allocate_by_share('region_values', 'shares') }}
 ),
 
 unioned as (
@@ -35,6 +35,19 @@ unioned as (
     select * from region_values
     union all
     select * from country_values
+),
+
+final as (
+    select
+        {{ surrogate_key(['geography_id', 'year']) }} as market_size_id,
+        geography_id,
+        parent_geography_id,
+        year,
+        value_usd,
+        share_of_parent_pct,
+        basis,
+        source_id
+    from unioned
 )
 
-select * from unioned
+select * from final

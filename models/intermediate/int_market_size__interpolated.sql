@@ -1,3 +1,5 @@
+-- Reported years keep the report's figure; the years between grow at the constant rate joining them, and
+-- the years before the first are discounted back at the assumed rate.
 with reported_size as (
     select * from {{ ref('stg_report__market_size') }}
 ),
@@ -6,8 +8,12 @@ assumed_growth as (
     select * from {{ ref('stg_assumptions__market_growth') }}
 ),
 
+days as (
+    select * from {{ ref('int_days__spined') }}
+),
+
 years as (
-    select * from {{ ref('int_years__spined') }}
+    select distinct year from days
 ),
 
 anchors as (
@@ -67,6 +73,17 @@ sized as (
             bracketed.geography_id = assumed_growth.geography_id
             and bracketed.year >= assumed_growth.period_start_year
             and bracketed.year < assumed_growth.period_end_year
+),
+
+final as (
+    select
+        {{ surrogate_key(['geography_id', 'year']) }} as market_size_id,
+        geography_id,
+        year,
+        value_usd,
+        basis,
+        source_id
+    from sized
 )
 
-select * from sized
+select * from final

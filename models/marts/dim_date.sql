@@ -1,17 +1,11 @@
--- One row per day of the report's horizon. dbt's own date_spine builds it on every engine; its end is
--- exclusive, so the spine runs from 1 January of the first year to 31 December of the last.
 with days as (
-    {{ dbt.date_spine(
-        'day',
-        year_start_date(var('first_year')),
-        year_start_date(var('last_year') + 1)
-    ) }}
+    select * from {{ ref('int_days__spined') }}
 ),
 
 final as (
     select
-        cast(date_day as date) as date_day,
-        cast(extract(year from date_day) as integer) as year
+        date_day,
+        year
     from days
 )
 

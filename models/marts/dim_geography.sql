@@ -2,15 +2,12 @@ with geographies as (
     select * from {{ ref('stg_reference__geographies') }}
 ),
 
-ancestry as (
-    select * from {{ ref('int_geographies__ancestry') }}
-),
-
-leaves as (
-    select distinct
-        geography_id,
-        is_leaf
-    from ancestry
+-- a leaf is a geography that no geography names as its parent (a join rather than a correlated
+-- `not exists`, which Spark 4 fails to plan in a select list)
+parents as (
+    select distinct parent_geography_id as geography_id
+    from geographies
+    where parent_geography_id is not null
 ),
 
 final as (
@@ -24,10 +21,10 @@ final as (
         geographies.iso_country_code,
         geographies.sort_order,
         geographies.is_in_report,
-        leaves.is_leaf
+        parents.geography_id is null as is_leaf
     from geographies
-    inner join leaves
-        on geographies.geography_id = leaves.geography_id
+    left join parents
+        on geographies.geography_id = parents.geography_id
 )
 
 select * from final

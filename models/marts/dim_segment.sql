@@ -3,7 +3,7 @@ with segments as (
 ),
 
 breakdowns as (
-    select * from {{ ref('stg_reference__breakdowns') }}
+    select * from {{ ref('dim_breakdown') }}
 ),
 
 final as (

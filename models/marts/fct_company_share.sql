@@ -8,6 +8,7 @@ market_size as (
 
 final as (
     select
+        {{ surrogate_key(['company_shares.company_id', 'company_shares.year']) }} as company_share_id,
         company_shares.company_id,
         company_shares.year,
         company_shares.share_pct,

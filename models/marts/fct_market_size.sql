@@ -23,6 +23,7 @@ with_span_values as (
 
 final as (
     select
+        market_size_id,
         geography_id,
         parent_geography_id,
         year,
@@ -31,15 +32,9 @@ final as (
         share_of_parent_pct,
         basis,
         source_id,
-        100 * (value_usd / nullif(previous_year_value_usd, 0) - 1) as yoy_growth_pct,
-        100 * (
-            power(
-                last_year_value_usd / nullif(base_year_value_usd, 0),
-                1 / cast({{ var('last_year') - var('forecast_base_year') }} as {{ type_double() }})
-            )
-            - 1
-        ) as forecast_cagr_pct
-    from with_span_values
+        {{ yoy_growth_pct('value_usd', ['geography_id']) }} as yoy_growth_pct,
+        {{ forecast_cagr_pct('value_usd', ['geography_id']) }} as forecast_cagr_pct
+    from geography_values
 )
 
 select * from final

@@ -6,56 +6,41 @@ geographies as (
     select * from {{ ref('stg_reference__geographies') }}
 ),
 
-with_growth as (
+final as (
     select
+        segment_values.segment_value_id,
         segment_values.geography_id,
         geographies.parent_geography_id,
         segment_values.breakdown_id,
         segment_values.segment_id,
         segment_values.year,
+        {{ year_start_date('segment_values.year') }} as year_start_date,
         segment_values.value_usd,
-        segment_values.share_pct,
-        100 * (
-            segment_values.value_usd / nullif(lag(segment_values.value_usd) over (
-                partition by segment_values.geography_id, segment_values.breakdown_id, segment_values.segment_id
-                order by segment_values.year
-            ), 0)
-            - 1
-        ) as yoy_growth_pct,
-        max(case when segment_values.year = {{ var('forecast_base_year') }} then segment_values.value_usd end) over (
-            partition by segment_values.geography_id, segment_values.breakdown_id, segment_values.segment_id
-        ) as base_year_value_usd,
-        max(case when segment_values.year = {{ var('last_year') }} then segment_values.value_usd end) over (
-            partition by segment_values.geography_id, segment_values.breakdown_id, segment_values.segment_id
-        ) as last_year_value_usd,
+        -- each segment's part of the sum of its geography's segments in the breakdown, added in segment
+        -- order so that every rebuild gives the same bits
+        100 * segment_values.value_usd / nullif(
+            sum(segment_values.value_usd) over (
+                partition by segment_values.geography_id, segment_values.breakdown_id, segment_values.year
+                order by segment_values.segment_id
+                rows between unbounded preceding and unbounded following
+            ),
+            0
+        ) as share_pct,
+        {{ yoy_growth_pct(
+            'segment_values.value_usd',
+            ['segment_values.geography_id', 'segment_values.breakdown_id', 'segment_values.segment_id'],
+            'segment_values.year'
+        ) }} as yoy_growth_pct,
+        {{ forecast_cagr_pct(
+            'segment_values.value_usd',
+            ['segment_values.geography_id', 'segment_values.breakdown_id', 'segment_values.segment_id'],
+            'segment_values.year'
+        ) }} as forecast_cagr_pct,
         segment_values.basis,
         segment_values.source_id
     from segment_values
     inner join geographies
         on segment_values.geography_id = geographies.geography_id
-),
-
-final as (
-    select
-        geography_id,
-        parent_geography_id,
-        breakdown_id,
-        segment_id,
-        year,
-        {{ year_start_date('year') }} as year_start_date,
-        value_usd,
-        share_pct,
-        yoy_growth_pct,
-        100 * (
-            power(
-                last_year_value_usd / nullif(base_year_value_usd, 0),
-                1 / cast({{ var('last_year') - var('forecast_base_year') }} as {{ type_double() }})
-            )
-            - 1
-        ) as forecast_cagr_pct,
-        basis,
-        source_id
-    from with_growth
 )
 
 select * from final

@@ -6,7 +6,7 @@ with sections as (
 ),
 
 breakdowns as (
-    select * from {{ ref('stg_reference__breakdowns') }}
+    select * from {{ ref('dim_breakdown') }}
 ),
 
 geographies as (
@@ -33,14 +33,41 @@ company_share as (
     select * from {{ ref('fct_company_share') }}
 ),
 
+-- every member a table can list, with its labels: one join finds any row's member whatever its kind
+members as (
+    select
+        'segment' as member_kind,
+        segment_id as member_id,
+        label_en as member_label_en,
+        label_zh_hant as member_label_zh_hant,
+        sort_order as member_sort_order
+    from segments
+    union all
+    select
+        'geography' as member_kind,
+        geography_id as member_id,
+        label_en as member_label_en,
+        label_zh_hant as member_label_zh_hant,
+        sort_order as member_sort_order
+    from geographies
+    union all
+    select
+        'company' as member_kind,
+        company_id as member_id,
+        label_en as member_label_en,
+        label_zh_hant as member_label_zh_hant,
+        sort_order as member_sort_order
+    from companies
+),
+
 value_rows as (
     select
         sections.section,
+        sections.sort_order as section_sort_order,
+        sections.geography_id,
+        sections.breakdown_id,
         'total' as member_kind,
         cast(null as {{ dbt.type_string() }}) as member_id,
-        cast(null as {{ dbt.type_string() }}) as member_label_en,
-        cast(null as {{ dbt.type_string() }}) as member_label_zh_hant,
-        0 as member_sort_order,
         market_size.year,
         market_size.value_usd,
         cast(null as {{ type_double() }}) as share_pct,
@@ -55,11 +82,11 @@ value_rows as (
 segment_rows as (
     select
         sections.section,
+        sections.sort_order as section_sort_order,
+        sections.geography_id,
+        sections.breakdown_id,
         'segment' as member_kind,
         segment_forecast.segment_id as member_id,
-        segments.label_en as member_label_en,
-        segments.label_zh_hant as member_label_zh_hant,
-        segments.sort_order as member_sort_order,
         segment_forecast.year,
         segment_forecast.value_usd,
         segment_forecast.share_pct,
@@ -70,20 +97,16 @@ segment_rows as (
         on
             sections.geography_id = segment_forecast.geography_id
             and sections.breakdown_id = segment_forecast.breakdown_id
-    inner join segments
-        on
-            segment_forecast.breakdown_id = segments.breakdown_id
-            and segment_forecast.segment_id = segments.segment_id
 ),
 
 geography_rows as (
     select
         sections.section,
+        sections.sort_order as section_sort_order,
+        sections.geography_id,
+        sections.breakdown_id,
         'geography' as member_kind,
         market_size.geography_id as member_id,
-        geographies.label_en as member_label_en,
-        geographies.label_zh_hant as member_label_zh_hant,
-        geographies.sort_order as member_sort_order,
         market_size.year,
         market_size.value_usd,
         market_size.share_of_parent_pct as share_pct,
@@ -92,29 +115,25 @@ geography_rows as (
     from sections
     inner join market_size
         on sections.geography_id = market_size.parent_geography_id
-    inner join geographies
-        on market_size.geography_id = geographies.geography_id
     where sections.breakdown_id in ('region', 'country')
 ),
 
 company_rows as (
     select
         sections.section,
+        sections.sort_order as section_sort_order,
+        sections.geography_id,
+        sections.breakdown_id,
         'company' as member_kind,
         company_share.company_id as member_id,
-        companies.label_en as member_label_en,
-        companies.label_zh_hant as member_label_zh_hant,
-        companies.sort_order as member_sort_order,
         company_share.year,
         company_share.value_usd,
         company_share.share_pct,
         company_share.basis,
         company_share.source_id
     from sections
-    cross join company_share
-    inner join companies
-        on company_share.company_id = companies.company_id
-    where sections.breakdown_id = 'company' and sections.geography_id = 'global'
+    inner join company_share
+        on sections.breakdown_id = 'company' and sections.geography_id = 'global'
 ),
 
 table_rows as (
@@ -129,33 +148,36 @@ table_rows as (
 
 final as (
     select
-        sections.section,
-        sections.sort_order as section_sort_order,
+        {{ surrogate_key(['table_rows.section', 'table_rows.member_id', 'table_rows.year']) }} as report_table_row_id,
+        table_rows.section,
+        table_rows.section_sort_order,
         {{ dbt.concat(['geographies.label_en', "' Accelerator Card Market, '", 'breakdowns.label_en']) }} as title_en,
         {{ dbt.concat(['geographies.label_zh_hant', "'加速卡市場，'", 'breakdowns.label_zh_hant']) }} as title_zh_hant,
-        sections.geography_id,
+        table_rows.geography_id,
         geographies.label_en as geography_label_en,
         geographies.label_zh_hant as geography_label_zh_hant,
-        sections.breakdown_id,
+        table_rows.breakdown_id,
         breakdowns.label_en as breakdown_label_en,
         breakdowns.label_zh_hant as breakdown_label_zh_hant,
         table_rows.member_kind,
         table_rows.member_id,
-        table_rows.member_label_en,
-        table_rows.member_label_zh_hant,
-        table_rows.member_sort_order,
+        members.member_label_en,
+        members.member_label_zh_hant,
+        coalesce(members.member_sort_order, 0) as member_sort_order,
         table_rows.year,
         table_rows.value_usd,
         table_rows.share_pct,
         table_rows.basis,
         table_rows.source_id
     from table_rows
-    inner join sections
-        on table_rows.section = sections.section
     inner join geographies
-        on sections.geography_id = geographies.geography_id
+        on table_rows.geography_id = geographies.geography_id
     inner join breakdowns
-        on sections.breakdown_id = breakdowns.breakdown_id
+        on table_rows.breakdown_id = breakdowns.breakdown_id
+    left join members
+        on
+            table_rows.member_kind = members.member_kind
+            and table_rows.member_id = members.member_id
 )
 
 select * from final

@@ -4,6 +4,7 @@ with source as (
 
 renamed as (
     select
+        {{ surrogate_key(['company_id', 'year']) }} as company_share_id,
         company_id,
         year,
         share_pct,

@@ -4,6 +4,7 @@ with source as (
 
 renamed as (
     select
+        {{ surrogate_key(['geography_id', 'year']) }} as geography_share_id,
         geography_id,
         year,
         share_pct,

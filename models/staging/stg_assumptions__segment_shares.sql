@@ -4,6 +4,7 @@ with source as (
 
 renamed as (
     select
+        {{ surrogate_key(['geography_id', 'breakdown_id', 'segment_id', 'year']) }} as segment_share_id,
         geography_id,
         breakdown_id,
         segment_id,

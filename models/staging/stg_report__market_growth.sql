@@ -4,6 +4,7 @@ with source as (
 
 renamed as (
     select
+        {{ surrogate_key(['geography_id', 'period_start_year', 'period_end_year']) }} as market_growth_id,
         geography_id,
         period_start_year,
         period_end_year,

@@ -4,6 +4,7 @@ with source as (
 
 renamed as (
     select
+        {{ surrogate_key(['geography_id', 'year']) }} as market_size_id,
         geography_id,
         year,
         {{ to_base_unit('value', 'unit') }} as value_usd,

@@ -1,5 +1,5 @@
 -- Segment mixes are assumed for leaf geographies only (countries and rest-of-region members) and for
--- every leaf and dimension; regional and global mixes are rolled up from them. A mix stated for a
+-- every leaf and breakdown; regional and global mixes are rolled up from them. A mix stated for a
 -- region would be counted twice, a missing one would lose a leaf's value.
 {{ config(meta={
     'seed_problem': "seeds/assumptions/assumed_segment_shares.csv, column geography_id: "
@@ -29,7 +29,7 @@ stated_for_non_leaf as (
     where not geographies.is_leaf
 ),
 
-dimensions as (
+breakdowns as (
     select distinct breakdown_id
     from segments
 ),
@@ -44,9 +44,9 @@ stated as (
 expected as (
     select
         geographies.geography_id,
-        dimensions.breakdown_id
+        breakdowns.breakdown_id
     from geographies
-    cross join dimensions
+    cross join breakdowns
     where geographies.is_leaf
 ),
 
