@@ -364,7 +364,14 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     try:
-        sys.exit(main())
+        code = main()
     except KeyboardInterrupt:  # before the build began or after it ended: nothing was touched
         report_failure("The build was interrupted before it began: nothing was published.")
-        sys.exit(130)
+        code = 130
+    if code == 130:
+        # after an interrupt dbt's worker threads may still be winding down and pass the interrupt on to
+        # the main thread at shutdown; the build has said everything and touched nothing: leave now
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
