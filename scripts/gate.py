@@ -28,9 +28,6 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from scripts.project import PROJECT_DIR, project_vars
 
-BASES = ["reported", "derived", "assumption"]
-
-
 Reader = Callable[[str], pd.DataFrame]
 
 
@@ -118,16 +115,6 @@ def suites(settings: dict) -> list[Suite]:
                 gxe.ExpectColumnValuesToNotBeNull(column="share_total_pct"),
                 between("share_total_pct", 100 - tolerance, 100 + tolerance),
                 gxe.ExpectTableRowCountToBeBetween(min_value=1),
-            ],
-        ),
-        Suite(
-            # what dbt's YAML declares for the other marts but not for this one
-            "fct_company_share",
-            query("select share_pct, basis, source_id from marts.fct_company_share"),
-            [
-                between("share_pct", 0, 100),
-                gxe.ExpectColumnValuesToBeInSet(column="basis", value_set=BASES),
-                gxe.ExpectColumnValuesToNotBeNull(column="source_id"),
             ],
         ),
     ]

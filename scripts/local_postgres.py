@@ -13,7 +13,8 @@ the postgres user's. The server listens on 127.0.0.1 only, on a free port; its s
 logs in there with a random password (scram-sha-256), which reaches dbt only through
 ACM_PG_PASSWORD. Its Unix socket, in that folder, is trusted: only root and the postgres user can
 reach it. The server also has the warehouse's database and `acm_reader`, the read-only role the
-marts are granted to (dbt's grants give it select on the marts and usage on their schema).
+marts are granted to (dbt's grants config gives it select on the marts, and the project's on-run-end
+hook usage on their schema).
 """
 
 from __future__ import annotations

@@ -105,6 +105,27 @@ def test_reader_role_cannot_write_to_marts_or_read_below_them(reader, statement)
     reader.rollback()
 
 
+def test_reader_role_may_use_the_marts_schema_and_no_schema_below_it(superuser):
+    query = (
+        "select nspname, has_schema_privilege(%s, nspname, 'usage') from pg_namespace"
+        " where nspname in ('seeds', 'staging', 'intermediate', 'marts') order by nspname"
+    )
+    usage = dict(superuser.execute(query, [READER]).fetchall())
+    assert usage == {"intermediate": False, "marts": True, "seeds": False, "staging": False}
+
+
+def test_schema_usage_is_granted_once_after_the_models_not_by_each_model(postgres_build):
+    # Two models granting usage on one schema on two threads at once fail with "tuple concurrently updated"
+    hooks = [r for r in postgres_build.node_results if r.node.resource_type == "operation"]
+    assert [(hook.node.name, str(hook.status)) for hook in hooks] == [
+        ("accelerator_card_market-on-run-end-0", "success")
+    ]
+    models = [r.node for r in postgres_build.node_results if r.node.resource_type == "model"]
+    assert models and not [
+        node.name for node in models if any("grant" in hook.sql.lower() for hook in node.config.post_hook)
+    ]
+
+
 def test_every_mart_on_postgres_matches_duckdb_row_by_row(superuser, warehouse_connection):
     tables = mart_tables(superuser)
     assert tables == duckdb_mart_tables(warehouse_connection)

@@ -6,10 +6,12 @@ import csv
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 from conftest import read_seed
 
 from scripts.gate import run_gate
@@ -165,6 +167,34 @@ def test_broken_company_share_reaches_the_marts_only_to_fail_the_gate(tmp_path):
     assert [suite.name for suite in result.suites if not suite.success] == ["share_breakdowns"]
     failures = next(suite.failures for suite in result.suites if suite.name == "share_breakdowns")
     assert any("share_total_pct" in failure for failure in failures), failures
+
+
+def test_company_share_out_of_range_of_unknown_basis_or_source_fails_the_marts_dbt_tests(built_warehouse, tmp_path):
+    # the company table's rules are dbt tests declared beside its columns, as for the other marts
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(built_warehouse.path, warehouse)
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "update marts.fct_company_share set share_pct = 101, basis = 'estimated' where company_id = 'others'"
+        )
+        connection.execute(
+            "update marts.fct_company_share set source_id = 'no_such_source' where company_id = 'nvidia'"
+        )
+
+    run = run_dbt(
+        ["test", "--select", "fct_company_share", "--exclude", "test_type:unit"],
+        PROJECT_DIR,
+        warehouse=warehouse,
+        target_dir=tmp_path / "target",
+    )
+
+    failed = {
+        (result.node.test_metadata.name, result.node.column_name)
+        for result in run.node_results
+        if str(result.status) == "fail"
+    }
+    assert not run.success
+    assert failed == {("within_range", "share_pct"), ("accepted_values", "basis"), ("relationships", "source_id")}
 
 
 def test_broken_segment_mix_in_a_seed_fails_the_seeds_declared_share_rule(tmp_path):
