@@ -199,13 +199,17 @@ def companies(language: str) -> None:
     st.caption(t("legend", language))
 
 
+# How much of an ISO date each precision shows: 2024-08-28, 2024-08 or 2024.
+PRINTED_DATE_LENGTH = {"day": 10, "month": 7, "year": 4}
+
+
 def cited(language: str) -> None:
     frame = with_marks(data.cited_figures(), language)
     frame[t("published_on", language)] = frame.apply(
         lambda row: (
             ""
             if pd.isna(row["published_on"])
-            else (str(row["published_on"])[:7] if row["date_precision"] == "month" else str(row["published_on"])[:4])
+            else str(row["published_on"])[: PRINTED_DATE_LENGTH.get(row["date_precision"], 4)]
         ),
         axis=1,
     )

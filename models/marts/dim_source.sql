@@ -12,6 +12,8 @@ final as (
         published_on,
         date_precision,
         reference_code,
+        url,
+        is_primary,
         note
     from sources
 )

@@ -12,6 +12,8 @@ renamed as (
         published_on,
         date_precision,
         reference_code,
+        url,
+        is_primary,
         note
     from source
 )
