@@ -38,9 +38,14 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
+def project_config(project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
+    """dbt_project.yml as written (its vars, and the seeds' config such as the CSV dialect)."""
+    return yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
+
+
 def project_vars(project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
     """The dbt vars of dbt_project.yml: the year range, tolerances and other parameters."""
-    return yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+    return project_config(project_dir)["vars"]
 
 
 def storage_version() -> str:

@@ -31,7 +31,7 @@ import duckdb
 import jinja2
 import yaml
 
-from scripts.project import PROJECT_DIR, project_vars
+from scripts.project import PROJECT_DIR, project_config, project_vars
 
 BOM = b"\xef\xbb\xbf"
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -95,10 +95,6 @@ class SeedSpec:
 class SeedData:
     spec: SeedSpec
     rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, values by column; "" for empty)
-
-
-def project_config(project_dir: Path) -> dict:
-    return yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
 
 
 def render(value: Any, variables: dict[str, Any]) -> Any:
