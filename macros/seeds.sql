@@ -23,7 +23,8 @@
 
 {#- dbt-spark's seed macros, with the declared types in Spark's spelling, and the values written as SQL
     literals: dbt-spark's session method binds an empty value as the text 'None' and a value with a
-    quote unescaped. -#}
+    quote unescaped. Each value is quoted by dbt's escape_single_quotes (Spark's: a quote becomes \')
+    after its backslashes are doubled, since a Spark string literal reads a backslash as an escape too. -#}
 {% macro spark__create_csv_table(model, agate_table) %}
     {%- set column_override = model['config'].get('column_types', {}) -%}
     {%- set quote_seed_column = model['config'].get('quote_columns', None) -%}
@@ -61,7 +62,7 @@
                     {%- if value is none -%}
                         cast(null as {{ column_types[loop.index0] }})
                     {%- else -%}
-                        cast('{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}' as {{ column_types[loop.index0] }})
+                        cast('{{ dbt.escape_single_quotes(value | string | replace("\\", "\\\\")) }}' as {{ column_types[loop.index0] }})
                     {%- endif -%}
                     {%- if not loop.last %}, {% endif -%}
                 {%- endfor -%}
