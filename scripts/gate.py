@@ -144,7 +144,9 @@ def run_gate(
         with duckdb_reader(warehouse) as duckdb_read:
             return run_gate(None, data_docs, project_dir, duckdb_read)
     # GX announces the temporary folder of its default docs site at INFO; the gate writes its own site
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    # (that module's logger carries a level of its own, INFO, so the package's level alone does not quiet it)
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     data_docs.mkdir(parents=True, exist_ok=True)
