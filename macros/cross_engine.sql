@@ -54,6 +54,8 @@
     ({{ expression }} ~ '^(?:{{ pattern | replace("^", "", 1) | replace("$", "") }})$')
 {%- endmacro %}
 
+{#- Spark reads a backslash in a string literal as an escape (`\S` would become `S`): doubled, the
+    regular expression gets it. -#}
 {% macro spark__regex_full_match(expression, pattern) -%}
-    ({{ expression }} rlike '^(?:{{ pattern | replace("^", "", 1) | replace("$", "") }})$')
+    ({{ expression }} rlike '^(?:{{ pattern | replace("^", "", 1) | replace("$", "") | replace("\\", "\\\\") }})$')
 {%- endmacro %}

@@ -370,8 +370,6 @@ if __name__ == "__main__":
         code = 130
     if code == 130:
         # after an interrupt dbt's worker threads may still be winding down and pass the interrupt on to
-        # the main thread at shutdown; the build has said everything and touched nothing: leave now
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+        # the main thread at shutdown; the build has said everything and touched nothing: ignore it
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.exit(code)
