@@ -31,6 +31,7 @@ if __name__ == "__main__":
     signal.signal(signal.SIGINT, interrupted_while_loading)
 
 import argparse
+import atexit
 import errno
 import hashlib
 import json
@@ -151,6 +152,29 @@ def step(paths: BuildPaths, doing: str) -> Iterator[None]:
                 [str(error)],
             ) from error
         raise
+
+
+@contextmanager
+def console_to(path: Path) -> Iterator[None]:
+    """Send what is written to standard output (file descriptor 1) to path while the block runs.
+
+    `--log-level none` quiets dbt's console once its invocation has set up logging; an event fired
+    before that (an interrupt while dbt reads its flags) still goes to the console logger dbt made at
+    import, which holds its own handle on the descriptor. The build's own words go to stderr or after.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(path, "ab") as target:
+            os.dup2(target.fileno(), 1)
+            try:
+                yield
+            finally:
+                sys.stdout.flush()
+                os.dup2(saved, 1)
+    finally:
+        os.close(saved)
 
 
 def build(full: bool = False, project_dir: Path = PROJECT_DIR, published: Path | None = None) -> int:
@@ -289,7 +313,7 @@ def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path) -> str:
                 (Path(state_dir) / "manifest.json").write_text(json.dumps(manifest))
                 shutil.copy2(paths.published, paths.staging)
             args += ["--select", "state:modified+", "--state", state_dir]
-        with step(paths, "building with dbt"):
+        with step(paths, "building with dbt"), console_to(log_dir / "dbt-console.log"):
             result = run_dbt(args, project_dir, warehouse=paths.staging)
             if isinstance(result.exception, KeyboardInterrupt):
                 raise result.exception
@@ -369,7 +393,11 @@ if __name__ == "__main__":
         report_failure("The build was interrupted before it began: nothing was published.")
         code = 130
     if code == 130:
-        # after an interrupt dbt's worker threads may still be winding down and pass the interrupt on to
-        # the main thread at shutdown; the build has said everything and touched nothing: ignore it
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # after an interrupt dbt's worker threads may still be winding down, and waiting for them at
+        # shutdown raises the interrupt again; the build has said everything and touched nothing: run the
+        # exit handlers (multiprocessing's release its semaphores there) and leave without the wait
+        sys.stdout.flush()
+        sys.stderr.flush()
+        atexit._run_exitfuncs()
+        os._exit(code)
     sys.exit(code)
