@@ -46,7 +46,11 @@ SUPERUSER = "postgres"
 DATABASE = "accelerator_card_market"
 READER_ROLE = "acm_reader"
 # A throw-away cluster: durability buys nothing, and these make a build several times faster.
-SETTINGS = f"-c listen_addresses={LOOPBACK} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+# max_connections: room for the load test's 50 readers beside dbt's threads, the publisher and the tests.
+SETTINGS = (
+    f"-c listen_addresses={LOOPBACK} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    " -c max_connections=120"
+)
 ACCESS = f"local all all trust\nhost all all {LOOPBACK}/32 scram-sha-256\n"
 STATE_FILE = PROJECT_DIR / ".postgres.json"  # where the CLI's server is (ignored by git)
 
