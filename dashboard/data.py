@@ -81,8 +81,9 @@ def geographies() -> pd.DataFrame:
 
 def dimensions() -> pd.DataFrame:
     return read(
-        "select distinct breakdown_id, breakdown_label_en, breakdown_label_zh_hant, min(sort_order) as sort_order "
-        "from marts.dim_segment group by all order by sort_order"
+        # standard SQL (no `group by all`): the PostgreSQL load test runs the dashboard's queries as written
+        "select breakdown_id, breakdown_label_en, breakdown_label_zh_hant, min(sort_order) as sort_order "
+        "from marts.dim_segment group by breakdown_id, breakdown_label_en, breakdown_label_zh_hant order by sort_order"
     )
 
 
