@@ -5,7 +5,8 @@ names (ACM_PG_*), as atomically for its readers as `make build` publishes the Du
 
 1. the seed check, as for DuckDB;
 2. `dbt build --target postgres` into side schemas (`seeds__staging`, ..., `marts__staging`: the var
-   `schema_suffix` of macros/generate_schema_name.sql), every model, data test and unit test;
+   `schema_suffix` of macros/generate_schema_name.sql), every model, data test and unit test, stopping at
+   the first failure;
 3. the great-expectations gate on the side schemas under the published names: in a transaction that is
    rolled back, the published schemas are renamed away and the side schemas take their names, so the
    gate's constant SQL (`marts.…`) reads exactly what would be published;
@@ -277,11 +278,12 @@ def publish(
         dbt_log = target_dir / "logs" / "dbt.log"
         dbt_log.unlink(missing_ok=True)
         args = ["build", "--target", "postgres", "--vars", json.dumps({"schema_suffix": SIDE_SUFFIX})]
-        args += ["--log-level", "none", "--log-level-file", "info"]
+        # --fail-fast: a build that cannot publish stops at its first failure rather than go on loading the
+        # server its readers share (`make build` goes on, to list every failure of a DuckDB build)
+        args += ["--fail-fast", "--log-level", "none", "--log-level-file", "info"]
         with console_to(dbt_log.with_name("dbt-console.log")):
             run = run_dbt(args, project_dir, target_dir=target_dir)
         schemas = layer_schemas(run)
-        side = [schema + SIDE_SUFFIX for schema in schemas]
         try:
             if not run.success:
                 _, _, failed = dbt_counts(run)
@@ -297,7 +299,8 @@ def publish(
             expectations = audit(connection, schemas, data_docs, project_dir)
             attempts = swap(connection, schemas)
         finally:
-            drop_schemas(connection, side)
+            # dbt creates every side schema before its first node: a failed build leaves some empty
+            drop_schemas(connection, leftovers(connection))
     return Published(dbt=run, schemas=schemas, expectations_passed=expectations, swap_attempts=attempts)
 
 
@@ -313,6 +316,10 @@ def main(argv: list[str] | None = None) -> int:
     except PublishFailed as failure:
         print("\n".join([failure.sentence, *failure.details, UNCHANGED]), file=sys.stderr, flush=True)
         return failure.code
+    except psycopg.Error as error:  # the server went away or refused: every step before the swap's commit is undone
+        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"PostgreSQL stopped the publish ({message}): nothing was published.\n{UNCHANGED}", file=sys.stderr)
+        return 1
     from scripts.build import dbt_counts
 
     settings = connection_settings()
