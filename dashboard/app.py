@@ -74,6 +74,12 @@ def member_scale(labels: Sequence[str], places: Sequence[int]) -> alt.Scale:
     return alt.Scale(domain=list(labels), range=[PALETTE[place % len(PALETTE)] for place in places])
 
 
+def bars_height(bars: int) -> int:
+    """The height of a chart of horizontal bars: a row per bar that fits its label, and room for the title,
+    the x axis and a legend (Streamlit fits the whole chart, not its plot, into the height)."""
+    return 28 * bars + 140
+
+
 def show_table(shown: pd.DataFrame, name: str, language: str, index: bool = False) -> None:
     """A table as shown, and the CSV of exactly that."""
     st.dataframe(shown, hide_index=not index, width="stretch")
@@ -308,7 +314,7 @@ def geography(language: str) -> list[str]:
             .encode(y=y, x=alt.X("total_bn:Q"), text="total_shown:N", color=alt.value("#333"))
         )
         chart = (bars + totals).properties(
-            title=t(title_key, language).format(year=year), height=24 * part["geography_id"].nunique() + 20
+            title=t(title_key, language).format(year=year), height=bars_height(part["geography_id"].nunique())
         )
         show_chart(chart, f"{title_key}_{year}_{breakdown}", language)
     columns: list[fmt.Column] = [("geography", "geography_label", "text", False), ("parent", "parent", "text", False)]
@@ -355,7 +361,7 @@ def companies(language: str) -> list[str]:
     )
     text = bars.mark_text(align="left", dx=4, fontSize=11).encode(text="shown:N", color=alt.value("#333"))
     chart = (bars + text).properties(
-        height=28 * len(frame) + 20, title=t("companies_chart", language).format(year=year)
+        height=bars_height(len(frame)), title=t("companies_chart", language).format(year=year)
     )
     show_chart(chart, "company_shares", language)
     columns: list[fmt.Column] = [
@@ -373,9 +379,13 @@ def companies(language: str) -> list[str]:
 PRINTED_DATE_LENGTH = {"day": 10, "month": 7, "year": 4}
 
 
+ACRONYMS = {"ai", "gpu", "cpu", "cxl", "cagr", "fpga", "asic"}
+
+
 def figure_name(metric: str) -> str:
-    """A metric id as words: data_center_revenue -> Data center revenue."""
-    return metric.replace("_", " ").capitalize()
+    """A metric id as words: data_center_gpu_revenue -> Data center GPU revenue."""
+    words = [word.upper() if word in ACRONYMS else word for word in metric.split("_")]
+    return " ".join(words)[:1].upper() + " ".join(words)[1:]
 
 
 def cited(language: str) -> list[str]:
@@ -385,10 +395,12 @@ def cited(language: str) -> list[str]:
         for published, precision in zip(frame["published_on"], frame["date_precision"], strict=True)
     ]
     frame["figure"] = frame["metric"].map(figure_name)
+    frame["qualifier"] = frame["value_qualifier"].str.replace("_", " ")
     frame["name"] = frame["organisation"] + " · " + frame["figure"] + " · " + frame["fiscal_period"]
     growth = frame[frame["growth_pct"].notna()].copy()
     growth["shown"] = growth["growth_pct"].map(fmt.growth)
-    y = alt.Y("name:N", sort=list(growth["name"]), title=t("figure", language), axis=alt.Axis(labelLimit=0))
+    # no axis title: the chart's title says what the bars are, and long labels leave it no room
+    y = alt.Y("name:N", sort=list(growth["name"]), title=None, axis=alt.Axis(labelLimit=0))
     bars = (
         alt.Chart(growth)
         .mark_bar(color=PALETTE[0])
@@ -402,7 +414,7 @@ def cited(language: str) -> list[str]:
         )
     )
     text = bars.mark_text(align="left", dx=4, fontSize=11).encode(text="shown:N", color=alt.value("#333"))
-    chart = (bars + text).properties(height=28 * len(growth) + 20, title=t("cited_growth_chart", language))
+    chart = (bars + text).properties(height=bars_height(len(growth)), title=t("cited_growth_chart", language))
     show_chart(chart, "cited_growth", language)
     columns: list[fmt.Column] = [
         ("organisation", "organisation", "text", False),
@@ -410,11 +422,11 @@ def cited(language: str) -> list[str]:
         ("fiscal_period", "fiscal_period", "text", False),
         ("value", "value", "number", True),
         ("unit", "unit", "text", False),
-        ("value_qualifier", "qualifier", "text", False),
         ("growth_pct", "growth_pct", "growth", True),
         ("title", "source_title", "text", False),
-        ("publisher", "publisher", "text", False),
         ("published", "published_on", "text", False),
+        ("publisher", "publisher", "text", False),
+        ("qualifier", "qualifier", "text", False),
         ("implied_base_value", "implied_base_value", "number", True),
         ("implied_growth_multiple", "implied_growth_multiple", "number", True),
     ]
