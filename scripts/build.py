@@ -191,29 +191,32 @@ def progress(stage: str) -> None:
     print(stage, flush=True)
 
 
-def point_semantic_manifest_at(published: Path, staging: Path, project_dir: Path) -> None:
+def point_semantic_manifest_at(published: Path, project_dir: Path) -> None:
     """Name the published file's catalog in target/semantic_manifest.json, which `mf query` reads.
 
-    dbt wrote the manifest while building the staging file, and DuckDB names a file's catalog after its
-    stem, so every relation in it names the staging file's catalog: MetricFlow, reading the published
-    file (profile target `published`), would find no such catalog.
+    dbt wrote the manifest while building the staging file, and DuckDB names a file's catalog after the
+    file, so every relation in it names the staging file's catalog: MetricFlow, reading the published
+    file (profile target `published`), would find no such catalog. The build writes nothing but the
+    staging file, so every catalog the manifest names is the staging file's.
     """
     path = project_dir / "target" / "semantic_manifest.json"
     if not path.exists():
         return
+    with duckdb.connect(str(published), read_only=True) as connection:
+        [(catalog,)] = connection.execute("select current_database()").fetchall()
     manifest = json.loads(path.read_text(encoding="utf-8"))
-    old, new = staging.stem, published.stem
 
     def renamed(node: object) -> object:
-        if isinstance(node, dict):
-            node = {key: renamed(value) for key, value in node.items()}
-            if node.get("database") == old:
-                node["database"] = new
-                if isinstance(node.get("relation_name"), str):
-                    node["relation_name"] = node["relation_name"].replace(f'"{old}"', f'"{new}"', 1)
-            return node
         if isinstance(node, list):
             return [renamed(value) for value in node]
+        if not isinstance(node, dict):
+            return node
+        node = {key: renamed(value) for key, value in node.items()}
+        old = node.get("database")
+        if isinstance(old, str) and "schema_name" in node:
+            node["database"] = catalog
+            if isinstance(node.get("relation_name"), str):
+                node["relation_name"] = node["relation_name"].replace(f'"{old}"', f'"{catalog}"', 1)
         return node
 
     path.write_text(json.dumps(renamed(manifest)), encoding="utf-8")
@@ -242,7 +245,7 @@ def build(
                     progress("4/4 Publishing")
                     publish(paths)
                     published_now = True
-                    point_semantic_manifest_at(paths.published, paths.staging, project_dir)
+                    point_semantic_manifest_at(paths.published, project_dir)
                     for leftover in removed:
                         print(f"Removed {leftover.name}, left by an interrupted build.")
                     print(f"{outcome}, {time.perf_counter() - started:.1f} s).\n{NEXT_STEPS}", flush=True)
