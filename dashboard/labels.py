@@ -83,8 +83,8 @@ TEXT = {
     },
     "trust_none": {"en": "No figures in view.", "zh-Hant": "本頁沒有數據。"},
     "segments_chart": {
-        "en": "{geography}, by {breakdown} (USD bn)",
-        "zh-Hant": "{geography}，依{breakdown}（十億美元）",
+        "en": "{geography}, {breakdown} (USD bn)",
+        "zh-Hant": "{geography}，{breakdown}（十億美元）",
     },
     "market_chart": {"en": "Global market by year (USD bn)", "zh-Hant": "全球市場規模（十億美元）"},
     "companies_chart": {
