@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := help
 .PHONY: help setup build rebuild test lint dashboard sql docs bench browser postgres-server java clean
@@ -16,15 +17,20 @@ $(INSTALLED): requirements.txt constraints.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
 	touch $(INSTALLED)
 
+# the tests' own packages: the other engines (PostgreSQL, Spark) and the browser test
+$(TEST_INSTALLED): $(INSTALLED) requirements-test.txt
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt -c constraints.txt
+	touch $(TEST_INSTALLED)
+
 setup: $(INSTALLED) ## Create .venv with the pinned dependencies
 
-build: $(INSTALLED) ## Set up if needed; check seeds, dbt build, gate, and publish the warehouse
-	$(BIN)/python -m scripts.build
+build: $(INSTALLED) ## Set up if needed; check seeds, dbt build, gate, and publish the warehouse (VERBOSE=1: dbt's lines too)
+	$(BIN)/python -m scripts.build $(if $(VERBOSE),--verbose)
 
 rebuild: $(INSTALLED) ## Like build, but rebuild every node rather than only what changed
-	$(BIN)/python -m scripts.build --full
+	$(BIN)/python -m scripts.build --full $(if $(VERBOSE),--verbose)
 
-test: $(INSTALLED) browser postgres-server java ## Run the whole test suite (pytest, which also builds, lints and checks the dbt project)
+test: $(TEST_INSTALLED) browser postgres-server java ## Run the whole test suite (pytest, which also builds, lints and checks the dbt project)
 	$(BIN)/python -m pytest
 
 # The browser test drives Debian's Chromium (Playwright cannot download browsers here), with CJK fonts
@@ -60,7 +66,7 @@ dashboard: $(INSTALLED) ## Serve the dashboard on 127.0.0.1 (reads the published
 sql: $(INSTALLED) ## Open a read-only SQL session (DuckDB CLI, safe mode) on the published warehouse
 	@$(BIN)/python -m scripts.sql
 
-bench: $(INSTALLED) ## Benchmark the pipeline (a table of timings; not a test)
+bench: $(TEST_INSTALLED) ## Benchmark the pipeline (a table of timings; not a test)
 	$(BIN)/python -m scripts.bench
 
 DOCS_PORT ?= 8080

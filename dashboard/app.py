@@ -1,12 +1,18 @@
 """The accelerator card market dashboard: `make dashboard` serves it on 127.0.0.1.
 
-One page at a time, chosen in the sidebar (or with ?page=... in the address, which the browser test
-uses); labels in English or zh-Hant; every figure shown with its basis.
+One page at a time, chosen in the sidebar; labels in English or zh-Hant; every figure shown with the
+symbol of its own basis. Every choice a page offers (page, language, geography, breakdown, year,
+section) lives in the address, so a link reproduces the view; a value the page does not offer falls
+back to its default. Every table downloads as the CSV of what it shows, every chart as PNG or SVG.
+
+A page is a function of the language that draws the page and returns the bases of the figures it
+shows (for the trust panel); RENDER lists them, one line a page.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import altair as alt
@@ -17,265 +23,489 @@ import streamlit as st
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 import data
-from labels import LANGUAGES, PAGES, basis_mark, t
+import formatting as fmt
+from labels import BASIS, LANGUAGES, PAGES, t
 
-BASIS_COLOURS = alt.Scale(domain=["reported", "derived", "assumption"], range=["#1f77b4", "#2ca02c", "#ff7f0e"])
+BASES = ["reported", "derived", "assumption"]
+BASIS_COLOURS = ["#1f77b4", "#2ca02c", "#ff7f0e"]
+# Colours of the members of a breakdown (segments, companies, countries), by their place in it:
+# the same member has the same colour in both languages.
+PALETTE = [
+    "#4c78a8",
+    "#f58518",
+    "#54a24b",
+    "#e45756",
+    "#72b7b2",
+    "#b279a2",
+    "#eeca3b",
+    "#9d755d",
+    "#ff9da6",
+    "#bab0ac",
+    "#439894",
+    "#d6a5c9",
+]
+LEGEND = {"orient": "bottom", "direction": "horizontal", "columns": 3, "labelLimit": 0, "titleLimit": 0}
+CHOSEN: dict[str, str] = {}  # the choices of this run, written to the address at its end
 
 
-def with_marks(frame: pd.DataFrame, language: str) -> pd.DataFrame:
-    frame = frame.copy()
-    frame["mark"] = frame["basis"].map(lambda basis: basis_mark(basis, language))
-    return frame
+def choose(widget: Callable, parameter: str, label: str, options: Sequence, default: object, **kwargs) -> object:
+    """A widget whose choice is the address's parameter when it names an option, the default otherwise."""
+    requested = st.query_params.get(parameter)
+    by_text = {str(option): option for option in options}
+    chosen = by_text.get(requested, default) if isinstance(requested, str) else default
+    if widget is st.select_slider or getattr(widget, "__name__", "") == "select_slider":
+        value = widget(label, options=list(options), value=chosen, **kwargs)
+    else:
+        value = widget(label, list(options), index=list(options).index(chosen), **kwargs)
+    CHOSEN[parameter] = str(value)
+    return value
 
 
-def show_table(frame: pd.DataFrame, labels: dict[str, str], language: str) -> None:
-    """The given columns of frame, headed by the labels (keys of labels.TEXT) in the chosen language."""
-    table = frame[list(labels)].rename(columns={column: t(key, language) for column, key in labels.items()})
-    st.dataframe(table, hide_index=True, width="stretch")
+def label_column(language: str, prefix: str = "") -> str:
+    return f"{prefix}label_en" if language == "en" else f"{prefix}label_zh_hant"
 
 
-def billions(value: float) -> float:
-    return round(value / 1e9, 2)
+def basis_scale(language: str) -> alt.Scale:
+    return alt.Scale(domain=[fmt.basis_name(basis, language) for basis in BASES], range=BASIS_COLOURS)
 
 
-def overview(language: str) -> None:
-    market = with_marks(data.global_market(), language)
+def member_scale(labels: Sequence[str], places: Sequence[int]) -> alt.Scale:
+    """Colours for members labelled labels, each by its place in its breakdown (not by its label)."""
+    return alt.Scale(domain=list(labels), range=[PALETTE[place % len(PALETTE)] for place in places])
+
+
+def bars_height(bars: int) -> int:
+    """The height of a chart of horizontal bars: a row per bar that fits its label, and room for the title,
+    the x axis and a legend (Streamlit fits the whole chart, not its plot, into the height)."""
+    return 28 * bars + 140
+
+
+def show_table(shown: pd.DataFrame, name: str, language: str, index: bool = False) -> None:
+    """A table as shown, and the CSV of exactly that."""
+    st.dataframe(shown, hide_index=not index, width="stretch")
+    st.download_button(
+        t("download", language),
+        shown.to_csv(index=index).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key=f"csv-{name}",
+    )
+
+
+def show_chart(chart: alt.TopLevelMixin, name: str, language: str) -> None:
+    """A chart, and buttons that draw it as PNG or SVG when clicked (vl-convert, as Vega-Lite draws it)."""
+    st.altair_chart(chart, width="stretch")
+
+    # drawn only when clicked: a page pays nothing for the buttons
+    def png() -> bytes:
+        import vl_convert
+
+        return vl_convert.vegalite_to_png(chart.to_json(), scale=2)
+
+    def svg() -> str:
+        import vl_convert
+
+        return vl_convert.vegalite_to_svg(chart.to_json())
+
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        t("download_png", language),
+        png,
+        file_name=f"{name}.png",
+        mime="image/png",
+        on_click="ignore",
+        key=f"png-{name}",
+    )
+    right.download_button(
+        t("download_svg", language),
+        svg,
+        file_name=f"{name}.svg",
+        mime="image/svg+xml",
+        on_click="ignore",
+        key=f"svg-{name}",
+    )
+
+
+def overview(language: str) -> list[str]:
+    market = data.global_market()
     by_year = market.set_index("year")
     first, last = int(market["year"].min()), int(market["year"].max())
     base = 2025 if 2025 in by_year.index else first
     # the mart's 2025-2031 CAGR, the same on every row of the geography
     cagr = by_year.loc[last, "forecast_cagr_pct"]
     left, middle, right = st.columns(3)
-    base_mark, last_mark = by_year.loc[base, "mark"], by_year.loc[last, "mark"]
-    left.metric(f"{t('market_2025', language)} · {base_mark}", f"{billions(by_year.loc[base, 'value_usd']):.2f}")
-    middle.metric(f"{t('market_2031', language)} · {last_mark}", f"{billions(by_year.loc[last, 'value_usd']):.2f}")
-    right.metric(f"{t('cagr', language)} · {basis_mark('derived', language)}", f"{cagr:.2f}%")
+    for column, key, year in ((left, "market_2025", base), (middle, "market_2031", last)):
+        basis = by_year.loc[year, "basis"]
+        column.metric(f"{t(key, language)} · {BASIS[basis][language]}", fmt.usd_bn(by_year.loc[year, "value_usd"]))
+    right.metric(f"{t('cagr', language)} · {BASIS['derived'][language]}", f"{fmt.growth(cagr)}%")
     st.caption(t("headline_note", language))
 
     market["value_bn"] = market["value_usd"] / 1e9
-    market["label"] = market.apply(lambda row: f"{row['value_bn']:.2f}\n{row['mark']}", axis=1)
+    market["shown"] = market["value_usd"].map(fmt.usd_bn)
+    market["basis_name"] = market["basis"].map(lambda basis: fmt.basis_name(basis, language))
     bars = (
-        alt.Chart(market)
+        alt.Chart(market, title=t("market_chart", language))
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title=t("year", language)),
-            y=alt.Y("value_bn:Q", title=t("value_bn", language)),
-            color=alt.Color("basis:N", scale=BASIS_COLOURS, title=t("basis", language)),
-            tooltip=["year", alt.Tooltip("value_bn:Q", format=".2f"), "mark", "source_id"],
-        )
-    )
-    text = bars.mark_text(dy=-16, fontSize=11, lineBreak="\n").encode(text="label:N", color=alt.value("#333"))
-    st.altair_chart((bars + text).properties(height=420), width="stretch")
-    show_table(
-        market,
-        {
-            "year": "year",
-            "value_bn": "value_bn",
-            "yoy_growth_pct": "growth_pct",
-            "mark": "basis",
-            "source_id": "source",
-        },
-        language,
-    )
-
-
-def label_column(language: str) -> str:
-    return "label_en" if language == "en" else "label_zh_hant"
-
-
-def segments(language: str) -> None:
-    geographies = data.geographies()
-    dimensions = data.dimensions()
-    label = label_column(language)
-    left, right = st.columns(2)
-    geography = left.selectbox(
-        t("geography_label", language),
-        geographies["geography_id"],
-        format_func=dict(zip(geographies["geography_id"], geographies[label], strict=True)).get,
-    )
-    dimension_label = "breakdown_label_en" if language == "en" else "breakdown_label_zh_hant"
-    dimension = right.selectbox(
-        t("dimension", language),
-        dimensions["breakdown_id"],
-        format_func=dict(zip(dimensions["breakdown_id"], dimensions[dimension_label], strict=True)).get,
-    )
-    frame = with_marks(data.segment_forecast(geography, dimension), language)
-    frame["segment"] = frame[label]
-    frame["value_bn"] = frame["value_usd"] / 1e9
-    chart = (
-        alt.Chart(frame)
-        .mark_area()
-        .encode(
-            x=alt.X("year:O", title=t("year", language)),
-            y=alt.Y("value_bn:Q", stack=True, title=t("value_bn", language)),
-            color=alt.Color("segment:N", title=t("segment", language)),
+            x=alt.X("year:O", title=t("year", language), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value_bn:Q", title=t("market_value_bn", language)),
+            color=alt.Color("basis_name:N", scale=basis_scale(language), title=t("basis", language), legend=LEGEND),
             tooltip=[
-                "segment",
-                "year",
-                alt.Tooltip("value_bn:Q", format=".3f"),
-                alt.Tooltip("share_pct:Q", format=".1f"),
-                "mark",
+                alt.Tooltip("year:O", title=t("year", language)),
+                alt.Tooltip("shown:N", title=t("value_bn", language)),
+                alt.Tooltip("basis_name:N", title=t("basis", language)),
             ],
         )
-        .properties(height=380, title=f"{t('legend', language)}")
     )
-    st.altair_chart(chart, width="stretch")
-    shares = frame.pivot_table(index="segment", columns="year", values="share_pct", sort=False).round(1)
-    shares.columns = [str(year) for year in shares.columns]
-    shares.insert(0, t("basis", language), frame.groupby("segment", sort=False)["mark"].first())
-    st.dataframe(shares, width="stretch")
+    text = bars.mark_text(dy=-8, fontSize=11, baseline="bottom").encode(text="shown:N", color=alt.value("#333"))
+    show_chart((bars + text).properties(height=420), "global_market", language)
+    columns: list[fmt.Column] = [
+        ("year", "year", "year", False),
+        ("value_usd", "market_value_bn", "usd_bn", True),
+        ("yoy_growth_pct", "growth_pct", "growth", True),
+        ("source_id", "source", "text", False),
+    ]
+    show_table(fmt.table(market, columns, language), "global_market", language)
+    st.caption(fmt.legend(language))
+    # each year's value (the headline figures are two of them), each year's growth, and the CAGR
+    return [*market["basis"], *market["basis"][market["yoy_growth_pct"].notna()], "derived"]
 
 
-def geography(language: str) -> None:
+def breakdown_names(language: str) -> dict[str, str]:
     dimensions = data.dimensions()
-    label = label_column(language)
-    left, right = st.columns(2)
-    year = left.select_slider(t("year", language), options=list(range(2021, 2032)), value=2025)
-    options = ["total", *dimensions["breakdown_id"]]
     dimension_label = "breakdown_label_en" if language == "en" else "breakdown_label_zh_hant"
-    names = {
-        "total": t("total", language),
-        **dict(zip(dimensions["breakdown_id"], dimensions[dimension_label], strict=True)),
-    }
-    dimension = right.selectbox(t("dimension", language), options, format_func=names.get)
-    frame = with_marks(data.geography_values(year, None if dimension == "total" else dimension), language)
+    return dict(zip(dimensions["breakdown_id"], dimensions[dimension_label], strict=True))
+
+
+def segment_places() -> dict[tuple[str, str], int]:
+    order = data.segment_order()
+    order["place"] = order.groupby("breakdown_id").cumcount()
+    return {(row.breakdown_id, row.segment_id): row.place for row in order.itertuples()}
+
+
+def segments(language: str) -> list[str]:
+    geographies = data.geographies()
+    label = label_column(language)
+    geography_names = dict(zip(geographies["geography_id"], geographies[label], strict=True))
+    breakdowns = breakdown_names(language)
+    left, right = st.columns(2)
+    geography = choose(
+        left.selectbox, "geography", t("geography_label", language), list(geography_names), "global",
+        format_func=geography_names.get,
+    )  # fmt: skip
+    breakdown = choose(
+        right.selectbox, "breakdown", t("dimension", language), list(breakdowns), next(iter(breakdowns)),
+        format_func=breakdowns.get,
+    )  # fmt: skip
+    frame = data.segment_forecast(geography, breakdown)
+    frame["segment"] = frame[label]
+    frame["value_bn"] = frame["value_usd"] / 1e9
+    frame["shown"] = frame["value_usd"].map(fmt.usd_bn)
+    frame["share_shown"] = frame["share_pct"].map(fmt.share)
+    places = segment_places()
+    order = frame.drop_duplicates("segment_id")
+    chart = (
+        alt.Chart(
+            frame,
+            title=t("segments_chart", language).format(
+                geography=geography_names[geography], breakdown=breakdowns[breakdown]
+            ),
+        )
+        .mark_area()
+        .encode(
+            x=alt.X("year:O", title=t("year", language), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value_bn:Q", stack=True, title=t("segment_value_bn", language)),
+            color=alt.Color(
+                "segment:N",
+                title=t("segment", language),
+                scale=member_scale(order["segment"], [places[(breakdown, s)] for s in order["segment_id"]]),
+                sort=list(order["segment"]),
+                legend=LEGEND,
+            ),
+            order=alt.Order("sort_order:Q"),
+            tooltip=[
+                alt.Tooltip("segment:N", title=t("segment", language)),
+                alt.Tooltip("year:O", title=t("year", language)),
+                alt.Tooltip("shown:N", title=t("segment_value_bn", language)),
+                alt.Tooltip("share_shown:N", title=t("share_of_geography_pct", language)),
+            ],
+        )
+        .properties(height=380)
+    )
+    show_chart(chart, f"segments_{geography}_{breakdown}", language)
+    st.caption(t("share_of_geography_pct", language))
+    shares = fmt.laid_out(frame, "segment", "year", "share_pct", "share")
+    shares.index.name = t("segment", language)
+    show_table(shares, f"segment_shares_{geography}_{breakdown}", language, index=True)
+    st.caption(t("segment_value_bn", language))
+    values = fmt.laid_out(frame, "segment", "year", "value_usd", "usd_bn")
+    values.index.name = t("segment", language)
+    show_table(values, f"segment_values_{geography}_{breakdown}", language, index=True)
+    st.caption(fmt.legend(language))
+    return [*frame["basis"], *frame["basis"]]  # a value and a share per segment and year
+
+
+def geography(language: str) -> list[str]:
+    label = label_column(language)
+    breakdowns = {"total": t("total", language), **breakdown_names(language)}
+    left, right = st.columns(2)
+    year = choose(left.select_slider, "year", t("year", language), list(range(2021, 2032)), 2025)
+    breakdown = choose(
+        right.selectbox, "breakdown", t("dimension", language), list(breakdowns), "total", format_func=breakdowns.get
+    )
+    is_total = breakdown == "total"
+    frame = data.geography_values(year, None if is_total else breakdown)
     frame["geography"] = frame[label]
+    frame["parent"] = frame["parent_en" if language == "en" else "parent_zh_hant"]
     frame["segment"] = frame["segment_en" if language == "en" else "segment_zh_hant"]
     frame["value_bn"] = frame["value_usd"] / 1e9
-    order = list(dict.fromkeys(frame["geography"]))
-    for level in (["region"], ["country", "rest_of_region"]):
-        part = frame[frame["geography_level"].isin(level)]
-        chart = (
+    frame["shown"] = frame["value_usd"].map(fmt.usd_bn)
+    frame["total_bn"] = frame["geography_value_usd"] / 1e9
+    frame["total_shown"] = frame["geography_value_usd"].map(fmt.usd_bn)
+    # regions by value, largest first; each region's countries under it, largest first
+    regions = frame[frame["geography_level"] == "region"].drop_duplicates("geography_id")
+    regions = regions.sort_values("geography_value_usd", ascending=False)
+    region_rank = {geography_id: rank for rank, geography_id in enumerate(regions["geography_id"])}
+    countries = frame[frame["geography_level"].isin(["country", "rest_of_region"])].copy()
+    countries["geography"] = countries["parent"] + " · " + countries["geography"]
+    countries["region_rank"] = countries["parent_geography_id"].map(region_rank)
+    # a region's rest (the countries the report does not name) closes its group
+    countries["is_rest"] = countries["geography_level"] == "rest_of_region"
+    country_order = countries.drop_duplicates("geography_id").sort_values(
+        ["region_rank", "is_rest", "geography_value_usd"], ascending=[True, True, False]
+    )
+    places = segment_places()
+    segment_rows = frame.drop_duplicates("segment_id")
+    tooltip = [
+        alt.Tooltip("geography:N", title=t("geography_label", language)),
+        alt.Tooltip("shown:N", title=t("value_bn", language)),
+    ]
+    if is_total:
+        color = alt.value(PALETTE[0])
+    else:
+        tooltip.insert(1, alt.Tooltip("segment:N", title=t("segment", language)))
+        color = alt.Color(
+            "segment:N",
+            title=t("segment", language),
+            scale=member_scale(segment_rows["segment"], [places[(breakdown, s)] for s in segment_rows["segment_id"]]),
+            sort=list(segment_rows["segment"]),
+            legend=LEGEND,
+        )
+    for part, order, title_key, axis_key in (
+        (frame[frame["geography_level"] == "region"], list(regions["geography"]), "regions_chart", "region"),
+        (countries, list(country_order["geography"]), "countries_chart", "country_in_region"),
+    ):
+        y = alt.Y("geography:N", sort=order, title=t(axis_key, language), axis=alt.Axis(labelLimit=0))
+        bars = (
             alt.Chart(part)
             .mark_bar()
             .encode(
-                y=alt.Y("geography:N", sort=order, title=t("geography_label", language)),
-                x=alt.X("value_bn:Q", title=t("value_bn", language)),
-                color=alt.Color("segment:N", title=t("segment", language)),
-                tooltip=["geography", "segment", alt.Tooltip("value_bn:Q", format=".3f"), "mark"],
+                y=y,
+                x=alt.X("value_bn:Q", stack=True, title=t("market_value_bn", language)),
+                color=color,
+                order=alt.Order("segment_sort_order:Q"),
+                tooltip=tooltip,
             )
-            .properties(height=max(160, 22 * part["geography"].nunique()))
         )
-        st.altair_chart(chart, width="stretch")
-    show_table(
-        frame,
-        {
-            "geography": "geography_label",
-            "segment": "segment",
-            "value_bn": "value_bn",
-            "share_pct": "share_pct",
-            "mark": "basis",
-        },
-        language,
-    )
-    st.caption(t("legend", language))
+        totals = (
+            alt.Chart(part.drop_duplicates("geography_id"))
+            .mark_text(align="left", dx=4, fontSize=11)
+            .encode(y=y, x=alt.X("total_bn:Q"), text="total_shown:N", color=alt.value("#333"))
+        )
+        chart = (bars + totals).properties(
+            title=t(title_key, language).format(year=year), height=bars_height(part["geography_id"].nunique())
+        )
+        show_chart(chart, f"{title_key}_{year}_{breakdown}", language)
+    columns: list[fmt.Column] = [("geography", "geography_label", "text", False), ("parent", "parent", "text", False)]
+    if is_total:
+        columns += [
+            ("value_usd", "market_value_bn", "usd_bn", True),
+            ("share_pct", "share_of_parent_pct", "share", True),
+        ]
+    else:
+        columns += [
+            ("segment", "segment", "text", False),
+            ("value_usd", "segment_value_bn", "usd_bn", True),
+            ("share_pct", "share_of_geography_pct", "share", True),
+        ]
+    show_table(fmt.table(frame, columns, language), f"geography_{year}_{breakdown}", language)
+    st.caption(fmt.legend(language))
+    return [*frame["basis"], *frame["basis"]]  # a value and a share per row
 
 
-def companies(language: str) -> None:
-    frame = with_marks(data.company_shares(), language)
-    frame["company"] = frame["label_en" if language == "en" else "label_zh_hant"]
-    frame["value_bn"] = frame["value_usd"] / 1e9
-    leader = frame.sort_values("share_pct", ascending=False).iloc[0]
+def companies(language: str) -> list[str]:
+    frame = data.company_shares().sort_values("share_pct", ascending=False, kind="stable")
+    frame["company"] = frame[label_column(language)]
+    frame["shown"] = frame["share_pct"].map(fmt.share)
+    frame["basis_name"] = frame["basis"].map(lambda basis: fmt.basis_name(basis, language))
+    leader = frame.iloc[0]
+    year = int(leader["year"])
     # st.text, not a metric's label: labels come from the seeds, and a label is never read as Markdown
-    st.text(f"{leader['company']} · {int(leader['year'])} · {leader['mark']}")
-    st.metric(t("largest_share", language), f"{leader['share_pct']:.1f}%")
-    chart = (
+    st.text(f"{leader['company']} · {year} · {BASIS[leader['basis']][language]}")
+    st.metric(t("largest_share", language), f"{fmt.share(leader['share_pct'])}%")
+    y = alt.Y("company:N", sort=list(frame["company"]), title=t("company", language), axis=alt.Axis(labelLimit=0))
+    bars = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("company:N", sort=list(frame["company"]), title=t("company", language)),
-            x=alt.X("share_pct:Q", title=t("share_pct", language)),
-            color=alt.Color("basis:N", scale=BASIS_COLOURS, title=t("basis", language)),
-            tooltip=["company", "share_pct", alt.Tooltip("value_bn:Q", format=".3f"), "mark"],
+            y=y,
+            x=alt.X("share_pct:Q", title=t("share_of_market_pct", language)),
+            color=alt.Color("basis_name:N", scale=basis_scale(language), title=t("basis", language), legend=LEGEND),
+            tooltip=[
+                alt.Tooltip("company:N", title=t("company", language)),
+                alt.Tooltip("shown:N", title=t("share_of_market_pct", language)),
+                alt.Tooltip("basis_name:N", title=t("basis", language)),
+            ],
         )
-        .properties(height=360)
     )
-    st.altair_chart(chart, width="stretch")
-    st.dataframe(
-        frame[["company", "year", "share_pct", "value_bn", "mark"]].rename(columns={"mark": t("basis", language)}),
-        hide_index=True,
-        width="stretch",
+    text = bars.mark_text(align="left", dx=4, fontSize=11).encode(text="shown:N", color=alt.value("#333"))
+    chart = (bars + text).properties(
+        height=bars_height(len(frame)), title=t("companies_chart", language).format(year=year)
     )
-    st.caption(t("legend", language))
+    show_chart(chart, "company_shares", language)
+    columns: list[fmt.Column] = [
+        ("company", "company", "text", False),
+        ("year", "year", "year", False),
+        ("share_pct", "share_of_market_pct", "share", True),
+        ("value_usd", "market_value_bn", "usd_bn", True),
+    ]
+    show_table(fmt.table(frame, columns, language), "company_shares", language)
+    st.caption(fmt.legend(language))
+    return [*frame["basis"], *frame["basis"]]  # a share and a value per company
 
 
 # How much of an ISO date each precision shows: 2024-08-28, 2024-08 or 2024.
 PRINTED_DATE_LENGTH = {"day": 10, "month": 7, "year": 4}
 
 
-def cited(language: str) -> None:
-    frame = with_marks(data.cited_figures(), language)
-    frame[t("published_on", language)] = frame.apply(
-        lambda row: (
-            ""
-            if pd.isna(row["published_on"])
-            else str(row["published_on"])[: PRINTED_DATE_LENGTH.get(row["date_precision"], 4)]
-        ),
-        axis=1,
-    )
-    columns = [
-        "organisation",
-        "metric",
-        "fiscal_period",
-        "value",
-        "unit",
-        "value_qualifier",
-        "growth_pct",
-        "implied_base_value",
-        "implied_growth_multiple",
-        "mark",
-        "publisher",
-        "title",
-        t("published_on", language),
+ACRONYMS = {"ai", "gpu", "cpu", "cxl", "cagr", "fpga", "asic"}
+
+
+def figure_name(metric: str) -> str:
+    """A metric id as words: data_center_gpu_revenue -> Data center GPU revenue."""
+    words = [word.upper() if word in ACRONYMS else word for word in metric.split("_")]
+    return " ".join(words)[:1].upper() + " ".join(words)[1:]
+
+
+def cited(language: str) -> list[str]:
+    frame = data.cited_figures()
+    frame["published"] = [
+        "" if pd.isna(published) else str(published)[: PRINTED_DATE_LENGTH.get(precision, 4)]
+        for published, precision in zip(frame["published_on"], frame["date_precision"], strict=True)
     ]
-    st.dataframe(frame[columns].rename(columns={"mark": t("basis", language)}), hide_index=True, width="stretch")
+    frame["figure"] = frame["metric"].map(figure_name)
+    frame["qualifier"] = frame["value_qualifier"].str.replace("_", " ")
+    frame["name"] = frame["organisation"] + " · " + frame["figure"] + " · " + frame["fiscal_period"]
+    growth = frame[frame["growth_pct"].notna()].copy()
+    growth["shown"] = growth["growth_pct"].map(fmt.growth)
+    # no axis title: the chart's title says what the bars are, and long labels leave it no room
+    y = alt.Y("name:N", sort=list(growth["name"]), title=None, axis=alt.Axis(labelLimit=0))
+    bars = (
+        alt.Chart(growth)
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            y=y,
+            x=alt.X("growth_pct:Q", title=t("growth_pct", language)),
+            tooltip=[
+                alt.Tooltip("name:N", title=t("figure", language)),
+                alt.Tooltip("shown:N", title=t("growth_pct", language)),
+            ],
+        )
+    )
+    text = bars.mark_text(align="left", dx=4, fontSize=11).encode(text="shown:N", color=alt.value("#333"))
+    chart = (bars + text).properties(height=bars_height(len(growth)), title=t("cited_growth_chart", language))
+    show_chart(chart, "cited_growth", language)
+    columns: list[fmt.Column] = [
+        ("organisation", "organisation", "text", False),
+        ("figure", "metric", "text", False),
+        ("fiscal_period", "fiscal_period", "text", False),
+        ("value", "value", "number", True),
+        ("unit", "unit", "text", False),
+        ("growth_pct", "growth_pct", "growth", True),
+        ("title", "source_title", "text", False),
+        ("published", "published_on", "text", False),
+        ("publisher", "publisher", "text", False),
+        ("qualifier", "qualifier", "text", False),
+        ("implied_base_value", "implied_base_value", "number", True),
+        ("implied_growth_multiple", "implied_growth_multiple", "number", True),
+    ]
+    show_table(fmt.table(frame, columns, language), "cited_figures", language)
+    st.caption(fmt.legend(language))
+    shown = ["value", "growth_pct", "implied_base_value", "implied_growth_multiple"]
+    return [basis for column in shown for basis in frame["basis"][frame[column].notna()]]
 
 
-def report_tables(language: str) -> None:
+def report_tables(language: str) -> list[str]:
     sections = data.report_sections()
     titles = dict(zip(sections["section"], sections["title_en" if language == "en" else "title_zh_hant"], strict=True))
-    requested = st.query_params.get("section")
     options = list(sections["section"])
-    index = options.index(requested) if requested in options else 0
-    section = st.selectbox(t("section", language), options, index=index, format_func=lambda s: f"{s}  {titles[s]}")
-    frame = with_marks(data.report_table(section), language)
+    section = choose(
+        st.selectbox, "section", t("section", language), options, options[0], format_func=lambda s: f"{s}  {titles[s]}"
+    )
+    frame = data.report_table(section)
     st.text(f"{section}  {titles[section]}")  # not a (Markdown) subheader: titles are built from seed labels
     is_value_table = frame["breakdown_id"].iloc[0] == "value"
-    measure = "value_usd" if is_value_table else "share_pct"
-    frame["row"] = (
-        t("total", language)
-        if is_value_table
-        else frame["member_label_en" if language == "en" else "member_label_zh_hant"]
-    )
-    frame["figure"] = frame[measure] / 1e9 if is_value_table else frame[measure]
-    laid_out = frame.pivot_table(index="row", columns="year", values="figure", sort=False).round(2)
-    laid_out.columns = [str(year) for year in laid_out.columns]
-    laid_out.insert(0, t("basis", language), frame.groupby("row", sort=False)["mark"].first())
-    st.caption(t("value_bn", language) if is_value_table else t("share_pct", language))
-    st.dataframe(laid_out, width="stretch")
-    csv = frame[
-        [
-            "section",
-            "member_kind",
-            "member_id",
-            "member_label_en",
-            "year",
-            "value_usd",
-            "share_pct",
-            "basis",
-            "source_id",
-        ]
+    measure, kind = ("value_usd", "usd_bn") if is_value_table else ("share_pct", "share")
+    frame["row"] = t("total", language) if is_value_table else frame[label_column(language, "member_")].fillna("")
+    frame["value_bn"] = frame["value_usd"] / 1e9
+    frame["shown"] = frame[measure].map(fmt.FORMATS[kind])
+    frame["basis_name"] = frame["basis"].map(lambda basis: fmt.basis_name(basis, language))
+    axis_title = t("market_value_bn" if is_value_table else "share_of_table_pct", language)
+    tooltip = [
+        alt.Tooltip("row:N", title=t("member", language)),
+        alt.Tooltip("year:O", title=t("year", language)),
+        alt.Tooltip("shown:N", title=axis_title),
+        alt.Tooltip("basis_name:N", title=t("basis", language)),
     ]
-    st.download_button(
-        t("download", language),
-        csv.to_csv(index=False).encode("utf-8"),
-        file_name=f"report_table_{section}.csv",
-        mime="text/csv",
-    )
-    st.caption(t("legend", language))
+    if is_value_table:
+        bars = (
+            alt.Chart(frame)
+            .mark_bar()
+            .encode(
+                x=alt.X("year:O", title=t("year", language), axis=alt.Axis(labelAngle=0)),
+                y=alt.Y("value_bn:Q", title=axis_title),
+                color=alt.Color("basis_name:N", scale=basis_scale(language), title=t("basis", language), legend=LEGEND),
+                tooltip=tooltip,
+            )
+        )
+        text = bars.mark_text(dy=-8, fontSize=11, baseline="bottom").encode(text="shown:N", color=alt.value("#333"))
+        chart = bars + text
+    else:
+        members = frame.drop_duplicates("row")
+        chart = (
+            alt.Chart(frame)
+            .mark_bar()
+            .encode(
+                x=alt.X("year:O", title=t("year", language), axis=alt.Axis(labelAngle=0)),
+                y=alt.Y("share_pct:Q", stack=True, title=axis_title),
+                color=alt.Color(
+                    "row:N",
+                    title=t("member", language),
+                    scale=member_scale(members["row"], range(len(members))),
+                    sort=list(members["row"]),
+                    legend=LEGEND,
+                ),
+                order=alt.Order("member_sort_order:Q"),
+                tooltip=tooltip,
+            )
+        )
+    show_chart(chart.properties(height=380), f"report_table_{section}", language)
+    st.caption(axis_title)
+    grid = fmt.laid_out(frame, "row", "year", measure, kind)
+    grid.index.name = t("member", language)
+    show_table(grid, f"report_table_{section}", language, index=True)
+    if "method" in frame.columns:
+        st.caption(t("method_table", language))
+        methods = frame.pivot_table(index="row", columns="year", values="method", aggfunc="first", sort=False)
+        methods.columns = [str(year) for year in methods.columns]
+        methods.index.name = t("member", language)
+        show_table(methods.fillna(""), f"report_table_{section}_method", language, index=True)
+    st.caption(fmt.legend(language))
+    return list(frame["basis"])  # one figure per cell
 
 
-RENDER = {
+RENDER: dict[str, Callable[[str], list[str] | None]] = {
     "overview": overview,
     "segments": segments,
     "geography": geography,
@@ -285,35 +515,39 @@ RENDER = {
 }
 
 
+def trust_panel(panel: st.delta_generator.DeltaGenerator, bases: Sequence[str], language: str) -> None:
+    """How many figures in view are the report's, derived from it, or assumed; the widest bands and the
+    cross-checks that bear on the page will join these counts once the marts hold them."""
+    counts = {basis: sum(1 for shown in bases if shown == basis) for basis in BASES}
+    with panel.expander(t("trust", language), expanded=True):
+        if not bases:
+            st.text(t("trust_none", language))
+            return
+        st.text(t("trust_counts", language).format(total=len(bases), **counts))
+
+
 def main() -> None:
     st.set_page_config(page_title="Accelerator card market", layout="wide")
-    requested_language = st.query_params.get("lang", "en")
-    language = st.sidebar.radio(
-        "Language / 語言",
-        list(LANGUAGES),
-        index=list(LANGUAGES).index(requested_language) if requested_language in LANGUAGES else 0,
-        format_func=LANGUAGES.get,
-        key="language",
-    )
-    requested_page = st.query_params.get("page", PAGES[0])
-    page = st.sidebar.radio(
-        t("page", language),
-        PAGES,
-        index=PAGES.index(requested_page) if requested_page in PAGES else 0,
-        format_func=lambda p: t(p, language),
-        key="page",
-    )
+    CHOSEN.clear()
+    language = choose(st.sidebar.radio, "lang", "Language / 語言", list(LANGUAGES), "en", format_func=LANGUAGES.get)
+    page = choose(st.sidebar.radio, "page", t("page", language), PAGES, PAGES[0], format_func=lambda p: t(p, language))
     st.title(t("title", language))
     if not data.is_published():
         st.warning(t("not_published", language))
         return
     st.header(t(page, language))
+    panel = st.container()
     try:
-        RENDER[page](language)
+        bases = RENDER[page](language)
         info = data.build_info()
     except data.WarehouseBusy:
         st.warning(t("warehouse_busy", language))  # one line for the viewer; data.py logs the details
         return
+    finally:
+        # the address holds this view's choices, and only those: a link to it reproduces it
+        st.query_params.from_dict(CHOSEN)
+    if bases is not None:
+        trust_panel(panel, bases, language)
     if not info.empty:
         st.sidebar.caption(f"{t('built', language)}: {info['built_at_utc'].iloc[0]:%Y-%m-%d %H:%M} UTC")
 

@@ -103,15 +103,18 @@ def segment_forecast(geography_id: str, breakdown_id: str) -> pd.DataFrame:
 
 
 def geography_values(year: int, breakdown_id: str | None) -> pd.DataFrame:
-    """Regions and countries in one year: totals, or one dimension's segments."""
+    """Regions and countries in one year, each with its parent and its total value: the totals (share
+    of the parent), or one dimension's segments (share of the geography's market)."""
     if breakdown_id is None:
         return read(
             """
             select g.geography_id, g.geography_level, g.parent_geography_id, g.label_en, g.label_zh_hant,
-                g.sort_order, g.is_in_report, 'total' as segment_id, 'Total' as segment_en, '合計' as segment_zh_hant,
-                m.value_usd, m.share_of_parent_pct as share_pct, m.basis
+                g.sort_order, g.is_in_report, p.label_en as parent_en, p.label_zh_hant as parent_zh_hant,
+                'total' as segment_id, null as segment_en, null as segment_zh_hant, 0 as segment_sort_order,
+                m.value_usd, m.value_usd as geography_value_usd, m.share_of_parent_pct as share_pct, m.basis
             from marts.fct_market_size as m
             inner join marts.dim_geography as g using (geography_id)
+            inner join marts.dim_geography as p on g.parent_geography_id = p.geography_id
             where m.year = ? and g.geography_level <> 'global'
             order by g.sort_order
             """,
@@ -120,17 +123,25 @@ def geography_values(year: int, breakdown_id: str | None) -> pd.DataFrame:
     return read(
         """
         select g.geography_id, g.geography_level, g.parent_geography_id, g.label_en, g.label_zh_hant,
-            g.sort_order, g.is_in_report, f.segment_id, s.label_en as segment_en, s.label_zh_hant as segment_zh_hant,
-            f.value_usd, f.share_pct, f.basis
+            g.sort_order, g.is_in_report, p.label_en as parent_en, p.label_zh_hant as parent_zh_hant,
+            f.segment_id, s.label_en as segment_en, s.label_zh_hant as segment_zh_hant,
+            s.sort_order as segment_sort_order, f.value_usd, m.value_usd as geography_value_usd, f.share_pct, f.basis
         from marts.fct_segment_forecast as f
         inner join marts.dim_geography as g using (geography_id)
+        inner join marts.dim_geography as p on g.parent_geography_id = p.geography_id
         inner join marts.dim_segment as s using (breakdown_id, segment_id)
+        inner join marts.fct_market_size as m using (geography_id, year)
         where f.year = ? and f.breakdown_id = ? and g.geography_level <> 'global'
         order by g.sort_order, s.sort_order
         """,
         year,
         breakdown_id,
     )
+
+
+def segment_order() -> pd.DataFrame:
+    """Every segment in its breakdown's order: a segment's colour follows from its place here."""
+    return read("select breakdown_id, segment_id, sort_order from marts.dim_segment order by breakdown_id, sort_order")
 
 
 def company_shares() -> pd.DataFrame:
@@ -166,10 +177,10 @@ def report_sections() -> pd.DataFrame:
 
 
 def report_table(section: str) -> pd.DataFrame:
+    # every column, so that a column the mart gains (a figure's method) reaches the page as it arrives
     return read(
         """
-        select section, title_en, title_zh_hant, geography_label_en, breakdown_id, member_kind, member_id,
-            member_label_en, member_label_zh_hant, member_sort_order, year, value_usd, share_pct, basis, source_id
+        select *
         from marts.report_tables
         where section = ?
         order by member_sort_order, year

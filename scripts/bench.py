@@ -4,7 +4,10 @@
   and the same pipeline again inside one warm process (imports already paid);
 - per dbt node: the full build's wall time over the number of dbt nodes it ran;
 - floor: every node's compiled SQL run back to back in one DuckDB connection, no dbt and no gate;
-- rebuild after editing one seed: the same two ways, after changing the company-share seed.
+- rebuild after editing one seed: the same two ways, after changing the company-share seed;
+- the dashboard: each page in each language run by Streamlit's AppTest (server-side: the script, its
+  reads from the file and its charts, no browser), and the slowest page (target < 1 s);
+  `python -m scripts.bench --pages` measures only these, on the published warehouse.
 
 Everything runs on a private copy of the project; the published warehouse is not touched.
 """
@@ -164,7 +167,61 @@ def spark_build_seconds(project: Path, scratch: Path) -> tuple[float, int] | Non
     return target_build_seconds(project, "spark", {"ACM_SPARK_DIR": str(scratch / "spark")}, scratch)
 
 
+PAGE_TARGET_SECONDS = 1.0
+
+
+def page_seconds(warehouse: Path) -> list[tuple[str, str, float]]:
+    """Each dashboard page in each language on warehouse: (page, language, seconds of its script run)."""
+    import logging
+
+    from streamlit.testing.v1 import AppTest
+
+    sys.path.insert(0, str(PROJECT_DIR / "dashboard"))
+    from labels import LANGUAGES, PAGES
+
+    # AppTest warns on every run that it runs without a server
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    os.environ[WAREHOUSE_ENV] = str(warehouse)
+    timings = []
+    for language in LANGUAGES:
+        for page in PAGES:
+            app = AppTest.from_file(str(PROJECT_DIR / "dashboard" / "app.py"), default_timeout=120)
+            app.query_params["page"] = page
+            app.query_params["lang"] = language
+            # the first run pays for AppTest's scan of every installed package for components, which a
+            # served dashboard pays once at start-up; each run has a fresh cache, so it reads the file
+            app.run()
+            started = time.perf_counter()
+            app.run()
+            timings.append((page, language, time.perf_counter() - started))
+            if app.exception:
+                raise RuntimeError(f"page {page} ({language}) failed: {app.exception[0].value}")
+    return timings
+
+
+def page_rows(warehouse: Path) -> list[tuple[str, str, str]]:
+    timings = page_seconds(warehouse)
+    rows = [(f"dashboard page {page} ({language})", f"{seconds:.2f} s", "") for page, language, seconds in timings]
+    page, language, seconds = max(timings, key=lambda timing: timing[2])
+    verdict = "within" if seconds < PAGE_TARGET_SECONDS else "over"
+    rows.append(("slowest dashboard page", f"{seconds:.2f} s", f"{page} ({language}), {verdict} the 1 s target"))
+    return rows
+
+
+def print_table(rows: list[tuple[str, str, str]]) -> None:
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>9}  note")
+    print(f"{'-' * width}  {'-' * 9}  {'-' * 30}")
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value:>9}  {note}")
+
+
 def main() -> int:
+    if "--pages" in sys.argv[1:]:
+        from scripts.project import warehouse_path
+
+        print_table(page_rows(warehouse_path()))
+        return 0
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         project = copy_project(root / "project")
@@ -181,6 +238,7 @@ def main() -> int:
         floor, floor_nodes = floor_seconds(project)  # the full build's manifest has every node compiled
         edit_seed(project, 2)
         rebuild_warm = warm_build(project, warehouse, full=False)
+        pages = page_rows(warehouse)
         on_postgres = postgres_build_seconds(project, root)
         on_spark = spark_build_seconds(project, root)
 
@@ -211,11 +269,7 @@ def main() -> int:
             ("Spark (local session): dbt build --target spark", f"{seconds:.2f} s", f"{spark_nodes} dbt nodes"),
             ("Spark: seconds per dbt node", f"{seconds / spark_nodes:.3f} s", ""),
         ]
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  {'value':>9}  note")
-    print(f"{'-' * width}  {'-' * 9}  {'-' * 30}")
-    for name, value, note in rows:
-        print(f"{name:<{width}}  {value:>9}  {note}")
+    print_table(rows + pages)
     return 0
 
 

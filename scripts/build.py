@@ -41,7 +41,7 @@ import time
 import traceback
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import duckdb
@@ -177,9 +177,57 @@ def console_to(path: Path) -> Iterator[None]:
         os.close(saved)
 
 
-def build(full: bool = False, project_dir: Path = PROJECT_DIR, published: Path | None = None) -> int:
+# What a reader runs next, printed after a build publishes.
+NEXT_STEPS = """Next:
+  make dashboard   the dashboard on http://127.0.0.1:8501
+  make sql         a read-only SQL session on the published warehouse
+  make docs        the dbt docs site: what each mart and column means
+  DBT_TARGET=published .venv/bin/mf query --metrics market_value_usd --group-by metric_time__year \\
+      --where "{{ Entity('geography') }} = 'global'" --decimals 2"""
+
+
+def progress(stage: str) -> None:
+    """One line per stage of the build on stdout; failures go to stderr, their sentence first."""
+    print(stage, flush=True)
+
+
+def point_semantic_manifest_at(published: Path, project_dir: Path) -> None:
+    """Name the published file's catalog in target/semantic_manifest.json, which `mf query` reads.
+
+    dbt wrote the manifest while building the staging file, and DuckDB names a file's catalog after the
+    file, so every relation in it names the staging file's catalog: MetricFlow, reading the published
+    file (profile target `published`), would find no such catalog. The build writes nothing but the
+    staging file, so every catalog the manifest names is the staging file's.
+    """
+    path = project_dir / "target" / "semantic_manifest.json"
+    if not path.exists():
+        return
+    with duckdb.connect(str(published), read_only=True) as connection:
+        [(catalog,)] = connection.execute("select current_database()").fetchall()
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+
+    def renamed(node: object) -> object:
+        if isinstance(node, list):
+            return [renamed(value) for value in node]
+        if not isinstance(node, dict):
+            return node
+        node = {key: renamed(value) for key, value in node.items()}
+        old = node.get("database")
+        if isinstance(old, str) and "schema_name" in node:
+            node["database"] = catalog
+            if isinstance(node.get("relation_name"), str):
+                node["relation_name"] = node["relation_name"].replace(f'"{old}"', f'"{catalog}"', 1)
+        return node
+
+    path.write_text(json.dumps(renamed(manifest)), encoding="utf-8")
+
+
+def build(
+    full: bool = False, project_dir: Path = PROJECT_DIR, published: Path | None = None, verbose: bool = False
+) -> int:
     """Build, gate and publish; 0 when published, 1 when a check failed, 2 for bad input, 3 when
-    something else holds the warehouse, 130 when interrupted. A failure is reported on stderr."""
+    something else holds the warehouse, 130 when interrupted. A failure is reported on stderr; with
+    verbose, dbt's own lines (one per node) go to the console too."""
     paths = BuildPaths(published or warehouse_path())
     started = time.perf_counter()
     published_now = False
@@ -191,14 +239,16 @@ def build(full: bool = False, project_dir: Path = PROJECT_DIR, published: Path |
                     (project_dir / "target" / "partial_parse.msgpack").unlink(missing_ok=True)
                 removed = remove_leftovers(paths)
                 paths.in_progress.touch()
-                outcome = run_pipeline(paths, full, project_dir)
+                outcome = run_pipeline(paths, full, project_dir, verbose)
                 # an interrupt waits until the file is published and the user is told so
                 with interrupts_deferred(), step(paths, "publishing"):
+                    progress("4/4 Publishing")
                     publish(paths)
                     published_now = True
+                    point_semantic_manifest_at(paths.published, project_dir)
                     for leftover in removed:
                         print(f"Removed {leftover.name}, left by an interrupted build.")
-                    print(f"{outcome}, {time.perf_counter() - started:.1f} s).", flush=True)
+                    print(f"{outcome}, {time.perf_counter() - started:.1f} s).\n{NEXT_STEPS}", flush=True)
             finally:
                 remove_leftovers(paths)
         return 0
@@ -294,9 +344,10 @@ def incremental_state(paths: BuildPaths, full: bool, checksum: str) -> tuple[dic
     return state.manifest, None
 
 
-def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path) -> str:
+def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path, verbose: bool = False) -> str:
     """Check, build, gate and record a staging file ready to publish; the caller holds the build lock
     and publishes. Returns what to tell the user once it is published."""
+    progress("1/4 Checking the seeds against seeds/_seeds.yml")
     problems = read_seed_problems(project_dir)
     if problems:
         raise BuildFailed(f"{len(problems)} problem(s) in the seeds (below): nothing was built.", problems, code=2)
@@ -307,13 +358,16 @@ def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path) -> str:
     log_dir = project_dir / "logs" / "build"
     shutil.rmtree(log_dir, ignore_errors=True)
     with tempfile.TemporaryDirectory() as state_dir:
-        args = ["build", "--log-level", "none", "--log-level-file", "info", "--log-path", str(log_dir)]
+        console_level = "info" if verbose else "none"
+        args = ["build", "--log-level", console_level, "--log-level-file", "info", "--log-path", str(log_dir)]
         if manifest is not None:
             with step(paths, "copying the published file"):
                 (Path(state_dir) / "manifest.json").write_text(json.dumps(manifest))
                 shutil.copy2(paths.published, paths.staging)
             args += ["--select", "state:modified+", "--state", state_dir]
-        with step(paths, "building with dbt"), console_to(log_dir / "dbt-console.log"):
+        what = "only what changed since the published build" if manifest is not None else "every node"
+        progress(f"2/4 Building with dbt: {what} (dbt's output in {log_dir / 'dbt.log'})")
+        with step(paths, "building with dbt"), nullcontext() if verbose else console_to(log_dir / "dbt-console.log"):
             result = run_dbt(args, project_dir, warehouse=paths.staging)
             if isinstance(result.exception, KeyboardInterrupt):
                 raise result.exception
@@ -343,6 +397,7 @@ def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path) -> str:
 
     from scripts.gate import run_gate
 
+    progress("3/4 Running the great-expectations gate")
     with step(paths, "running the great-expectations gate and writing its Data Docs"):
         gate = run_gate(paths.staging, paths.data_docs, project_dir)
     summaries = [suite.summary() for suite in gate.suites] + [f"Data Docs: {gate.data_docs}"]
@@ -379,11 +434,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.build", description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="rebuild every node, not only what changed")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="the dbt project to build")
+    parser.add_argument("--verbose", action="store_true", help="show dbt's own output, a line per node")
     options = parser.parse_args(argv)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     # pyspark, which dbt-spark brings, warns about pandas on import: noise before the build's own words
     warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
-    return build(full=options.full, project_dir=options.project_dir.resolve())
+    return build(full=options.full, project_dir=options.project_dir.resolve(), verbose=options.verbose)
 
 
 if __name__ == "__main__":

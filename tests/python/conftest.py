@@ -18,6 +18,9 @@ from pandas.testing import assert_frame_equal
 
 from scripts.project import PROJECT_DIR, DbtRun, run_dbt
 
+# the dashboard's modules import each other as app.py runs them, from their own folder
+sys.path.insert(0, str(PROJECT_DIR / "dashboard"))
+
 
 def read_seed(relative_path: str, project_dir: Path = PROJECT_DIR) -> list[dict[str, str]]:
     with open(project_dir / "seeds" / relative_path, encoding="utf-8", newline="") as handle:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 
 import duckdb
@@ -33,15 +35,36 @@ def open_app(published_warehouse, monkeypatch):
     return run
 
 
+def chart_specs(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+
+
+def english_headers() -> set[str]:
+    from labels import TEXT
+
+    return {text["en"] for text in TEXT.values()}
+
+
 @pytest.mark.parametrize("language", ["en", "zh-Hant"])
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_in_both_languages(open_app, page, language):
-    from dashboard.labels import t
+def test_every_page_renders_in_both_languages_with_a_chart_tables_and_the_trust_panel(open_app, page, language):
+    from labels import t
 
     app = open_app(page, language)
     assert app.title[0].value == t("title", language)
     assert app.header[0].value == t(page, language)
     assert app.dataframe, "every page shows its figures in a table"
+    assert chart_specs(app), "every page draws a chart"
+    assert app.expander[0].label == t("trust", language)
+    # every table and every chart can be downloaded
+    assert len(app.get("download_button")) == len(app.dataframe) + 2 * len(chart_specs(app))
+    if language == "zh-Hant":
+        for table in app.dataframe:
+            headers = {*table.value.columns, table.value.index.name} - {None}
+            assert not headers & english_headers(), (page, headers)
+    for table in app.dataframe:
+        for cell in table.value.to_numpy().ravel():
+            assert cell not in ("None", "nan", "NaN", "<NA>") and cell is not None, (page, cell)
 
 
 def test_overview_shows_the_reported_headline_figures_with_their_basis(open_app):
@@ -51,35 +74,144 @@ def test_overview_shows_the_reported_headline_figures_with_their_basis(open_app)
     assert metrics == {
         "Market size 2025 (USD bn) · reported": f"{float(sizes['2025']):.2f}",
         "Market size 2031 (USD bn) · reported": f"{float(sizes['2031']):.2f}",
-        "CAGR 2025-2031 · derived": f"{float(cagr):.2f}%",
+        "CAGR 2025-2031 · derived": f"{float(cagr):.1f}%",
     }
 
 
-def test_assumption_figures_are_never_shown_without_their_mark(open_app, published_warehouse):
+@pytest.mark.parametrize("page", PAGES)
+def test_every_figure_shown_carries_the_symbol_of_a_basis(open_app, page):
+    from formatting import BASIS_SYMBOL
+
+    for table in open_app(page).dataframe:
+        for cell in table.value.to_numpy().ravel():
+            assert not re.fullmatch(r"-?[\d,]*\.\d+", cell), (page, "a figure without its basis", cell)
+            marked = re.fullmatch(r"-?[\d,]+(?:\.\d+)? (\S)", cell)
+            assert marked is None or marked[1] in BASIS_SYMBOL.values(), (page, cell)
+
+
+def test_report_tables_mark_each_cell_with_its_own_basis(open_app, published_warehouse):
+    from formatting import BASIS_SYMBOL
+
     _, warehouse = published_warehouse
-    for page in ["overview", "segments", "geography", "companies"]:
-        table = open_app(page).dataframe[0].value
-        basis_column = table["Basis"]
-        assert basis_column.isin(["reported", "derived", "assumption †"]).all(), page
-    segments = open_app("segments").dataframe[0].value
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        bases = connection.execute("select distinct basis from marts.fct_segment_forecast").fetchall()
-    assert bases == [("assumption",)]
-    assert set(segments["Basis"]) == {"assumption †"}
+        rows = connection.execute(
+            "select year, value_usd, basis from marts.report_tables where section = '5.1.1'"
+        ).fetchall()
+    assert {basis for _, _, basis in rows} == {"reported", "derived", "assumption"}
+    laid_out = open_app("report_tables", section="5.1.1").dataframe[0].value
+    [row] = laid_out.index
+    for year, value_usd, basis in rows:
+        assert laid_out.loc[row, str(year)] == f"{value_usd / 1e9:,.2f} {BASIS_SYMBOL[basis]}", year
 
 
-def test_report_tables_page_lays_out_a_section_and_offers_it_as_csv(open_app, published_warehouse):
+def test_report_tables_page_lays_out_a_section_as_the_address_asks(open_app, published_warehouse):
+    from formatting import BASIS_SYMBOL
+
     _, warehouse = published_warehouse
     app = open_app("report_tables", section="8.3.1.2.3")
     assert app.selectbox[0].value == "8.3.1.2.3"
     laid_out = app.dataframe[0].value
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         expected = connection.execute(
-            "select member_label_en, round(share_pct, 2) from marts.report_tables "
+            "select member_label_en, share_pct, basis from marts.report_tables "
             "where section = '8.3.1.2.3' and year = 2031"
         ).fetchall()
-    assert {(row, laid_out.loc[row, "2031"]) for row in laid_out.index} == set(expected)
-    assert app.get("download_button")
+        counts = dict(
+            connection.execute(
+                "select basis, count(*) from marts.report_tables where section = '8.3.1.2.3' group by basis"
+            ).fetchall()
+        )
+    assert {(row, laid_out.loc[row, "2031"]) for row in laid_out.index} == {
+        (label, f"{share:.1f} {BASIS_SYMBOL[basis]}") for label, share, basis in expected
+    }
+    panel = app.expander[0].text[0].value
+    assert f"{sum(counts.values())} figures" in panel
+    for basis in ("reported", "derived", "assumption"):
+        assert f"{counts.get(basis, 0)} " in panel, basis
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {"geography": "atlantis", "breakdown": "<b>x</b>"},
+        {"geography": "**china**", "breakdown": "[application](javascript:alert(1))"},
+        {"geography": "", "breakdown": "application "},
+    ],
+)
+def test_choices_the_page_does_not_offer_fall_back_to_its_defaults(open_app, parameters):
+    app = open_app("segments", **parameters)
+    assert [box.value for box in app.selectbox] == ["global", "processor_type"]
+    assert dict(app.query_params) == {
+        "lang": "en",
+        "page": "segments",
+        "geography": "global",
+        "breakdown": "processor_type",
+    }
+    shown = [element.value for element in (*app.text, *app.caption, *app.markdown)]
+    assert not any(value in text for text in shown for value in parameters.values() if value), shown
+
+
+def test_a_view_is_in_the_address_so_a_link_reproduces_it(open_app):
+    app = open_app("geography", "zh-Hant", year="2031", breakdown="application")
+    assert app.select_slider[0].value == 2031 and app.selectbox[0].value == "application"
+    assert dict(app.query_params) == {
+        "lang": "zh-Hant",
+        "page": "geography",
+        "year": "2031",
+        "breakdown": "application",
+    }
+    app.selectbox[0].select("processor_type").run()
+    assert app.query_params["breakdown"] == "processor_type"
+
+
+def segment_colours(app: AppTest, labels: dict[str, str]) -> dict[str, str]:
+    """Each segment's colour in the page's first chart, by segment id."""
+    scale = chart_specs(app)[0]["encoding"]["color"]["scale"]
+    return {labels[label]: colour for label, colour in zip(scale["domain"], scale["range"], strict=True)}
+
+
+def test_a_segment_has_one_colour_in_both_languages(open_app):
+    segments = [row for row in read_seed("reference/segments.csv") if row["breakdown_id"] == "application"]
+    english = segment_colours(
+        open_app("segments", "en", breakdown="application"), {row["label_en"]: row["segment_id"] for row in segments}
+    )
+    chinese = segment_colours(
+        open_app("segments", "zh-Hant", breakdown="application"),
+        {row["label_zh_hant"]: row["segment_id"] for row in segments},
+    )
+    assert english == chinese
+    assert len(set(english.values())) == len(segments)
+
+
+def test_geography_chart_groups_countries_by_region_sorted_by_value(open_app, published_warehouse):
+    _, warehouse = published_warehouse
+    spec = chart_specs(open_app("geography", year="2031"))[1]
+    order = spec["layer"][0]["encoding"]["y"]["sort"]
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        expected = connection.execute(
+            """
+            select p.label_en || ' · ' || g.label_en
+            from marts.fct_market_size as m
+            inner join marts.dim_geography as g using (geography_id)
+            inner join marts.dim_geography as p on g.parent_geography_id = p.geography_id
+            inner join marts.fct_market_size as pm on pm.geography_id = p.geography_id and pm.year = m.year
+            where m.year = 2031 and g.geography_level in ('country', 'rest_of_region')
+            order by pm.value_usd desc, g.geography_level = 'rest_of_region', m.value_usd desc
+            """
+        ).fetchall()
+    assert order == [label for (label,) in expected]
+
+
+def test_cited_figures_page_lists_every_figure_with_its_source_document(open_app, published_warehouse):
+    _, warehouse = published_warehouse
+    table = open_app("cited").dataframe[0].value
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        count = connection.execute("select count(*) from marts.fct_cited_financials").fetchone()[0]
+    assert len(table) == count
+    assert (table["Publisher"] != "").all()
+    assert "NVIDIA Announces Financial Results for Second Quarter Fiscal 2025" in set(table["Source document"])
+    # the source comes before the derived columns, so it is on screen without scrolling
+    assert list(table.columns).index("Source document") < list(table.columns).index("Implied base value")
 
 
 def test_zh_hant_shows_the_labels_of_the_zh_hant_edition(open_app):
@@ -91,20 +223,10 @@ def test_zh_hant_shows_the_labels_of_the_zh_hant_edition(open_app):
     assert app.selectbox[0].value == "8.3.1.2.3"
 
 
-def test_cited_figures_page_lists_every_figure_with_its_source_document(open_app, published_warehouse):
-    _, warehouse = published_warehouse
-    table = open_app("cited").dataframe[0].value
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        count = connection.execute("select count(*) from marts.fct_cited_financials").fetchone()[0]
-    assert len(table) == count
-    assert table["publisher"].notna().all()
-    assert "NVIDIA Announces Financial Results for Second Quarter Fiscal 2025" in set(table["title"])
-
-
 def test_a_write_lock_held_elsewhere_shows_one_line_and_the_page_returns_once_it_is_gone(
     published_warehouse, tmp_path, monkeypatch
 ):
-    from dashboard.labels import t
+    from labels import t
 
     # a file of its own, so no figure read by an earlier test is served from the cache
     warehouse = tmp_path / "accelerator_card_market.duckdb"

@@ -17,9 +17,10 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import duckdb_mart_tables, write_lock_held
+from formatting import BASIS_SYMBOL, share, usd_bn
+from labels import t
 from playwright.sync_api import sync_playwright
 
-from dashboard.labels import t
 from scripts import build as pipeline
 from scripts.project import PROJECT_DIR, WAREHOUSE_ENV, free_port, run_dbt
 
@@ -93,38 +94,73 @@ def browser():
         chromium.close()
 
 
-# text each page shows outside its canvas-drawn tables
-PAGE_FIGURES = {
-    "overview": "35.66",
-    "segments": "Graphics Processing Unit",
-    "geography": "North America",
-    "companies": "NVIDIA Corporation · 2025 · assumption †",
-    "cited": "Cited figures",
-    "report_tables": "8.3.1.2.3  China Accelerator Card Market, By Application",
+def page_figures(warehouse: Path) -> dict[str, dict[str, str]]:
+    """A figure each page shows outside its canvas-drawn tables, read from the marts and formatted as
+    the page formats it, by language."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        [(market_2031,)] = connection.execute(
+            "select value_usd from marts.fct_market_size where geography_id = 'global' and year = 2031"
+        ).fetchall()
+        [(leader_share,)] = connection.execute("select max(share_pct) from marts.fct_company_share").fetchall()
+        [(title_en, title_zh)] = connection.execute(
+            "select distinct title_en, title_zh_hant from marts.report_tables where section = '8.3.1.2.3'"
+        ).fetchall()
+        [(china_en, china_zh)] = connection.execute(
+            "select label_en, label_zh_hant from marts.dim_geography where geography_id = 'china'"
+        ).fetchall()
+    return {
+        "overview": {"en": usd_bn(market_2031), "zh-Hant": usd_bn(market_2031)},
+        "segments": {"en": china_en, "zh-Hant": china_zh},
+        "geography": {language: t("regions_chart", language).format(year=2031) for language in ("en", "zh-Hant")},
+        "companies": {"en": f"{share(leader_share)}%", "zh-Hant": f"{share(leader_share)}%"},
+        "cited": {language: t("cited_growth_chart", language) for language in ("en", "zh-Hant")},
+        "report_tables": {"en": f"8.3.1.2.3  {title_en}", "zh-Hant": f"8.3.1.2.3  {title_zh}"},
+    }
+
+
+# each page's view in the address: the browser sees what a shared link shows
+PAGE_VIEWS = {
+    "overview": "",
+    "segments": "&geography=china&breakdown=application",
+    "geography": "&year=2031&breakdown=total",
+    "companies": "",
+    "cited": "",
+    "report_tables": "&section=8.3.1.2.3",
 }
 
 
-def test_every_page_renders_in_chromium_with_its_figures(dashboard, browser):
+def test_every_page_renders_in_chromium_in_both_languages_with_its_title_chart_and_figures(
+    dashboard, browser, published_warehouse
+):
+    """Every page, in both languages, as a person sees it: its title, a drawn chart, a figure from the
+    marts formatted as the page formats it, no exception; a screenshot of each under target/screenshots."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})
-    for name, figure in PAGE_FIGURES.items():
-        page.goto(f"{dashboard}/?page={name}&section=8.3.1.2.3")
-        page.get_by_text(figure).first.wait_for(timeout=60_000)
-        page.wait_for_timeout(1500)  # let the charts draw before the screenshot
-        shot = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(shot))
-        assert shot.stat().st_size > 20_000, name
-    page.goto(f"{dashboard}/?page=overview")
-    page.locator(".vega-embed").first.wait_for(timeout=60_000)
-    assert page.get_by_text("35.66").count() >= 1
-    assert page.get_by_text("Market size 2031 (USD bn) · reported").count() == 1
-    page.close()
-
-
-def test_zh_hant_page_renders_in_chromium(dashboard, browser):
-    page = browser.new_page()
-    page.goto(f"{dashboard}/?page=overview&lang=zh-Hant")
-    page.get_by_text("2031年市場規模（十億美元） · 報告數據").wait_for(timeout=60_000)
+    figures = page_figures(published_warehouse[1])
+    page = browser.new_page(viewport={"width": 1400, "height": 1400})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for language in ("en", "zh-Hant"):
+        for name, view in PAGE_VIEWS.items():
+            page.goto(f"{dashboard}/?page={name}&lang={language}{view}")
+            page.get_by_role("heading", name=t(name, language)).wait_for(timeout=60_000)
+            page.get_by_text(figures[name][language]).first.wait_for(timeout=60_000)
+            # a chart drawn (Vega's canvas or SVG, not an empty frame), and the trust panel
+            page.locator(".vega-embed canvas, .vega-embed svg").first.wait_for(timeout=60_000)
+            page.get_by_text(t("trust", language)).first.wait_for(timeout=60_000)
+            page.wait_for_timeout(500)  # let the charts finish drawing before the screenshot
+            assert page.locator("[data-testid='stException']").count() == 0, (name, language)
+            assert len(page.locator("[data-testid='stMain']").inner_text()) > 200, (name, language, "a blank page")
+            shot = SCREENSHOTS / f"{name}-{language}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 20_000, (name, language)
+    assert not errors, errors
+    # a table's CSV is what the page shows, rounded as shown
+    page.goto(f"{dashboard}/?page=report_tables&section=5.1.1")
+    page.get_by_text(t("download", "en")).first.wait_for(timeout=60_000)
+    with page.expect_download() as download:
+        page.get_by_text(t("download", "en")).first.click()
+    rows = list(csv.reader(download.value.path().read_text(encoding="utf-8").splitlines()))
+    assert rows[1][rows[0].index("2031")] == f"{usd_bn(35.66e9)} {BASIS_SYMBOL['reported']}"
     page.close()
 
 

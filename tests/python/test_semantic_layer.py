@@ -134,3 +134,42 @@ def test_segment_value_share_growth_and_cagr_are_fct_segment_forecast_for_every_
             assert row["segment_forecast_cagr_pct"] == approx(forecast_cagr_pct), (geography_id, segment_id)
         else:
             assert row["segment_forecast_cagr_pct"] is None, (geography_id, segment_id, year)
+
+
+def test_company_shares_are_a_metric_equal_to_fct_company_share(semantic_project):
+    rows = semantic_project.query(["company_share_pct", "company_value_usd"], ["metric_time__year", "company"])
+    mart = semantic_project.mart("select company_id, year, share_pct, value_usd from marts.fct_company_share")
+    by_key = {(row["company"], row["year"]): row for row in rows}
+    assert len(by_key) == len(mart)
+    for company_id, year, share_pct, value_usd in mart:
+        assert by_key[(company_id, year)]["company_share_pct"] == approx(share_pct), company_id
+        assert by_key[(company_id, year)]["company_value_usd"] == approx(value_usd), company_id
+
+
+def test_mf_query_reads_the_published_warehouse_right_after_a_build_and_leaves_no_file(published_warehouse):
+    """As the README says: after `make build`, `DBT_TARGET=published mf query` reads the published file,
+    read-only, through the semantic manifest the build left (which names that file's catalog)."""
+    project, warehouse = published_warehouse
+    before = warehouse.stat().st_mtime_ns, warehouse.stat().st_size
+    files_before = set(warehouse.parent.iterdir())
+    env = {
+        **os.environ,
+        WAREHOUSE_ENV: str(warehouse),
+        "DBT_TARGET": "published",
+        "DBT_PROFILES_DIR": str(project / "profiles"),
+    }
+    completed = subprocess.run(
+        [str(MF), "query", "--metrics", "market_value_usd", "--group-by", "metric_time__year", "--where", GLOBAL,
+         "--order", "metric_time__year", "--decimals", "2"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        values = connection.execute(
+            "select value_usd from marts.fct_market_size where geography_id = 'global' order by year"
+        ).fetchall()
+    shown = [line.split()[-1] for line in completed.stdout.splitlines() if line[:4].isdigit()]
+    assert shown == [f"{value:.2f}" for (value,) in values]
+    assert (warehouse.stat().st_mtime_ns, warehouse.stat().st_size) == before
+    assert set(warehouse.parent.iterdir()) == files_before, "mf left a file beside the warehouse"
+    assert not (project / "warehouse" / "dev.duckdb").exists()

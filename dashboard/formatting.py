@@ -1,0 +1,112 @@
+"""How every figure is shown, in one place, so one figure reads the same on every page.
+
+USD billions to two decimals, shares and growth to one, thousands separators, a blank for a missing
+value (never None or NaN), and each figure followed by the symbol of its own basis. Tables are built
+here as text, so what a page shows and what its CSV holds are the same strings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pandas as pd
+from labels import BASIS, t
+
+# One symbol per basis, after every figure: the legend (labels.TEXT["legend"]) explains them.
+BASIS_SYMBOL = {"reported": "●", "derived": "○", "assumption": "†"}
+
+
+def is_missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def fixed(value: object, decimals: int) -> str:
+    """value to decimals places with thousands separators; blank when missing."""
+    return "" if is_missing(value) else f"{float(value):,.{decimals}f}"
+
+
+def usd_bn(value_usd: object) -> str:
+    """A value in USD, shown in billions."""
+    return "" if is_missing(value_usd) else fixed(float(value_usd) / 1e9, 2)
+
+
+def share(share_pct: object) -> str:
+    return fixed(share_pct, 1)
+
+
+def growth(growth_pct: object) -> str:
+    return fixed(growth_pct, 1)
+
+
+def number(value: object) -> str:
+    """A figure in its own unit (the cited figures): two decimals at most, no trailing zeros."""
+    if is_missing(value):
+        return ""
+    text = f"{float(value):,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def text(value: object) -> str:
+    return "" if is_missing(value) else str(value)
+
+
+FORMATS: dict[str, Callable[[object], str]] = {
+    "usd_bn": usd_bn,
+    "share": share,
+    "growth": growth,
+    "number": number,
+    "text": text,
+    "year": lambda value: "" if is_missing(value) else str(int(value)),
+}
+
+
+def symbol(basis: str) -> str:
+    return BASIS_SYMBOL[basis]
+
+
+def marked(figure: str, basis: str) -> str:
+    """A formatted figure followed by the symbol of its basis; a blank stays blank."""
+    return f"{figure} {symbol(basis)}" if figure else ""
+
+
+def basis_name(basis: str, language: str) -> str:
+    return f"{symbol(basis)} {BASIS[basis][language]}"
+
+
+def legend(language: str) -> str:
+    return t("legend", language)
+
+
+# A column of a shown table: the frame's column, the key of its header in labels.TEXT, its format,
+# and whether each cell carries the symbol of its row's basis.
+Column = tuple[str, str, str, bool]
+
+
+def table(frame: pd.DataFrame, columns: list[Column], language: str, basis: str = "basis") -> pd.DataFrame:
+    """frame's columns as text, formatted and headed in language; figures marked with their basis."""
+    shown = {}
+    for column, header, kind, is_figure in columns:
+        cells = frame[column].map(FORMATS[kind])
+        if is_figure:
+            cells = pd.Series(
+                [marked(cell, row_basis) for cell, row_basis in zip(cells, frame[basis], strict=True)],
+                index=frame.index,
+            )
+        shown[t(header, language)] = cells
+    return pd.DataFrame(shown).reset_index(drop=True)
+
+
+def laid_out(frame: pd.DataFrame, rows: str, columns: str, value: str, kind: str, basis: str = "basis") -> pd.DataFrame:
+    """A cross table of frame (rows by columns), each cell its own figure with its own basis."""
+    cells = frame.assign(
+        cell=[
+            marked(FORMATS[kind](figure), row_basis)
+            for figure, row_basis in zip(frame[value], frame[basis], strict=True)
+        ]
+    )
+    grid = cells.pivot_table(index=rows, columns=columns, values="cell", aggfunc="first", sort=False)
+    grid.columns = [str(column) for column in grid.columns]
+    return grid.fillna("")
