@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := help
-.PHONY: help setup build rebuild test lint dashboard sql docs bench browser postgres-server java clean
+.PHONY: help setup build rebuild test lint dashboard sql docs bench browser postgres-server java cluster-start cluster-stop clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,10 +51,18 @@ postgres-server:
 	@test -x /usr/lib/postgresql/15/bin/initdb || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null)
 
-# The Spark tests run Spark in local session mode on Java 17.
+# The Spark tests run a Spark cluster on Java 17.
 java:
 	@command -v java >/dev/null || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null)
+
+# A Spark standalone cluster on 127.0.0.1 from the pinned pyspark's jars (scripts/spark_cluster.py):
+# `eval "$(make -s cluster-start)"` sets ACM_SPARK_THRIFT_HOST/PORT for `dbt build --target spark_cluster`.
+cluster-start: $(TEST_INSTALLED) java ## Start a local Spark cluster (master, 2 workers, Thrift server); prints its exports
+	@$(BIN)/python -m scripts.spark_cluster start
+
+cluster-stop: $(TEST_INSTALLED) ## Stop the local Spark cluster (its tables and logs stay in target/spark-cluster)
+	@$(BIN)/python -m scripts.spark_cluster stop
 
 DASHBOARD_PORT ?= 8501
 dashboard: $(INSTALLED) ## Serve the dashboard on 127.0.0.1 (reads the published warehouse)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,7 @@ def run_dbt(
     *,
     warehouse: Path | None = None,
     target_dir: Path | None = None,
+    on_event: Callable[[Any], None] | None = None,
 ) -> DbtRun:
     """Invoke dbt in this process against a project directory with its own profiles.
 
@@ -101,7 +103,7 @@ def run_dbt(
     published one); target_dir takes dbt's target/ and logs/ elsewhere. dbt-duckdb keeps its DuckDB
     instance open for the life of the process; it is closed after each invocation so that this
     process (or the next invocation, on another file) can open the file with its own settings,
-    read-only included.
+    read-only included. on_event, if given, sees every event dbt fires (a test acting mid-build).
     """
     from dbt.cli.main import dbtRunner
 
@@ -110,6 +112,8 @@ def run_dbt(
     def collect(event) -> None:
         if event.info.level == "warn":
             warnings.append(event.info.msg)
+        if on_event is not None:
+            on_event(event)
 
     options = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir / "profiles")]
     if target_dir is not None:

@@ -170,17 +170,24 @@ def free_text_columns(project: Path) -> dict[str, list[str]]:
     return columns
 
 
-def test_sql_and_quotes_in_every_text_column_load_verbatim_or_are_refused(tmp_path, capsys):
-    project = copy_project(tmp_path / "project")
+def fill_free_text(project: Path) -> dict[str, list[str]]:
+    """Put FREE_TEXT, numbered by row, in every free-text column of every seed; return those columns."""
     specs = load_specs(project)
-    expected = {}
+    filled = {}
     for name, columns in free_text_columns(project).items():
         rows = read_rows(specs[name].path)
         for row_number, row in enumerate(rows[1:], start=2):
             for column in columns:
                 row[rows[0].index(column)] = f"{FREE_TEXT} {row_number}"
         write_rows(specs[name].path, rows)
-        expected[name] = columns
+        filled[name] = columns
+    return filled
+
+
+def test_sql_and_quotes_in_every_text_column_load_verbatim_or_are_refused(tmp_path, capsys):
+    project = copy_project(tmp_path / "project")
+    specs = load_specs(project)
+    expected = fill_free_text(project)
     # ids and other ruled text: the check refuses the payload with a sentence naming file, row and column
     for spec in specs.values():
         for column, declared in spec.column_types.items():

@@ -1,82 +1,242 @@
-"""The warehouse on Apache Spark: the same project builds there in local session mode (Spark inside this
-Python process, its warehouse and Derby metastore in a temporary folder) with every test passing, and
-every mart agrees with DuckDB's row by row.
+"""The warehouse on a Spark cluster: a standalone master, two workers and the Thrift server started from
+the pinned pyspark package (scripts/spark_cluster.py), which dbt reaches over Thrift, as it would reach a
+real cluster. The same project builds there with every test passing and no warning, its seeds' text
+(SQL and quotes in every free-text column) loads verbatim, every mart agrees with DuckDB's row by row,
+the gate passes fed through the Thrift connection, the work runs on both workers, and a worker killed
+during a build leaves the marts readers read as they were.
 
-Starts a Spark driver of its own (pyspark, Java 17), offline; `pytest -m "not spark"` leaves it out.
+One cluster and one full build per session (the build costs minutes: every statement is a Spark job on
+the workers). Java 17 must be on the PATH (`make java`); `pytest -m "not spark"` leaves these out. The
+local session mode (`--target spark`) runs the same SQL in one process and is not built again here.
 """
 
 from __future__ import annotations
 
+import datetime
+import os
+import signal
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from conftest import assert_mart_matches_duckdb, duckdb_mart_tables
+from conftest import (
+    ABSOLUTE_TOLERANCE,
+    RELATIVE_TOLERANCE,
+    BuiltWarehouse,
+    assert_mart_matches_duckdb,
+    duckdb_mart_tables,
+    mart_frame,
+    read_seed,
+)
+from pandas.testing import assert_frame_equal
+from pyhive import hive
+from test_seed_check import fill_free_text
 
+from scripts import spark_cluster
 from scripts.gate import run_gate, suites
-from scripts.project import PROJECT_DIR, DbtRun, project_vars, run_dbt
+from scripts.project import DbtRun, copy_project, project_vars, run_dbt
 
 pytestmark = pytest.mark.spark
 
-SPARK_DIR_ENV = "ACM_SPARK_DIR"
+# A build beside the one readers read: its layers land in fault_seeds, ..., fault_marts
+FAULT_PREFIX = "fault_"
+# what it builds: the seeds and models behind one mart (their tests ran in the full build)
+FAULT_BUILD = ["build", "--target", "spark_cluster", "--select", "+fct_market_size"]
+FAULT_BUILD += ["--resource-type", "seed", "--resource-type", "model"]
 
 
-@pytest.fixture(scope="module")
-def spark_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("spark")
+@pytest.fixture(scope="session")
+def cluster(tmp_path_factory) -> Iterator[spark_cluster.Cluster]:
+    # `make test` installs Java where it is missing: a cluster that cannot start is a failure
+    with spark_cluster.running_cluster(tmp_path_factory.mktemp("spark-cluster")) as running:
+        yield running
 
 
-@pytest.fixture(scope="module")
-def spark_build(spark_dir) -> DbtRun:
-    """`dbt build --target spark` of the repo's project, in this process, into spark_dir."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv(SPARK_DIR_ENV, str(spark_dir))
-        # the driver binds to the loopback address (the profile says so); this keeps Spark from
-        # first looking up the machine's other addresses and warning about them
-        env.setenv("SPARK_LOCAL_IP", "127.0.0.1")
-        # the DuckDB path is never opened: the spark target does not read it
+@pytest.fixture(scope="session")
+def hostile_project(tmp_path_factory) -> tuple[Path, dict[str, list[str]]]:
+    """A copy of the project whose seeds carry SQL and quotes in every free-text column."""
+    project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
+    return project, fill_free_text(project)
+
+
+def cluster_env(cluster: spark_cluster.Cluster) -> pytest.MonkeyPatch:
+    env = pytest.MonkeyPatch()
+    for name, value in cluster.env().items():
+        env.setenv(name, value)
+    return env
+
+
+@pytest.fixture(scope="session")
+def cluster_build(cluster, hostile_project, tmp_path_factory) -> DbtRun:
+    """`dbt build --target spark_cluster` of the hostile copy, in this process, through the Thrift server."""
+    workdir = tmp_path_factory.mktemp("cluster-build")
+    env = cluster_env(cluster)
+    try:
+        # the DuckDB path is never opened: the spark_cluster target does not read it
         return run_dbt(
-            ["build", "--target", "spark"],
-            PROJECT_DIR,
-            warehouse=spark_dir / "unused.duckdb",
-            target_dir=spark_dir / "target",
+            ["build", "--target", "spark_cluster"],
+            hostile_project[0],
+            warehouse=workdir / "unused.duckdb",
+            target_dir=workdir / "target",
         )
+    finally:
+        env.undo()
 
 
-@pytest.fixture(scope="module")
-def spark(spark_build) -> Iterator:
-    """The Spark session dbt built with: the same driver, warehouse and metastore."""
-    from pyspark.sql import SparkSession
-
-    session = SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
-    yield session
-    session.stop()
-
-
-def mart_tables(spark) -> list[str]:
-    return sorted(row.tableName for row in spark.sql("show tables in marts").collect() if not row.isTemporary)
+@pytest.fixture(scope="session")
+def hostile_duckdb(hostile_project, tmp_path_factory) -> BuiltWarehouse:
+    """The same hostile copy built on DuckDB, the engine every other is compared with."""
+    workdir = tmp_path_factory.mktemp("hostile-duckdb")
+    run = run_dbt(["build"], hostile_project[0], warehouse=workdir / "warehouse.duckdb", target_dir=workdir / "target")
+    assert run.success, run.failures
+    return BuiltWarehouse(path=workdir / "warehouse.duckdb", run=run)
 
 
-def test_build_on_spark_passes_every_node_with_no_warning(spark_build, spark_dir):
-    assert spark_build.success, spark_build.failures
-    assert spark_build.failures == []
-    assert spark_build.warnings == []
-    assert spark_build.node_count > 200
-    # everything Spark wrote is in the folder the profile was given: tables and metastore
-    assert (spark_dir / "warehouse" / "marts.db").is_dir()
-    assert (spark_dir / "metastore_db").is_dir()
+def python_value(value, type_code: str):
+    """A value as DuckDB's driver gives it: PyHive leaves dates as text and gives decimals as Decimal."""
+    if value is not None and type_code == "DATE_TYPE":
+        return datetime.date.fromisoformat(value)
+    return float(value) if isinstance(value, Decimal) else value
 
 
-def test_every_mart_on_spark_matches_duckdb_row_by_row(spark, warehouse_connection):
-    tables = mart_tables(spark)
-    assert tables == duckdb_mart_tables(warehouse_connection)
-    for table in tables:
-        frame = spark.table(f"marts.{table}")
-        assert_mart_matches_duckdb(table, frame.columns, frame.collect(), warehouse_connection)
+@pytest.fixture(scope="session")
+def thrift(cluster, cluster_build) -> Iterator:
+    """A query function over one Thrift connection to the cluster: SQL in, a pandas dataframe out."""
+    connection = hive.connect(host=spark_cluster.LOOPBACK, port=cluster.thrift_port, username="pytest")
+    cursor = connection.cursor()
+
+    def read(sql: str) -> pd.DataFrame:
+        cursor.execute(sql)
+        types = [column[1] for column in cursor.description]
+        rows = [[python_value(v, t) for v, t in zip(row, types, strict=True)] for row in cursor.fetchall()]
+        return pd.DataFrame.from_records(rows, columns=[column[0] for column in cursor.description])
+
+    yield read
+    connection.close()
 
 
-def test_gate_passes_on_spark_fed_from_spark(spark, tmp_path):
-    result = run_gate(None, tmp_path / "data-docs", reader=lambda sql: spark.sql(sql).toPandas())
+def mart_tables(read, schema: str = "marts") -> list[str]:
+    return sorted(read(f"show tables in {schema}").query("not isTemporary")["tableName"])
+
+
+def rows_of(frame: pd.DataFrame) -> list[tuple]:
+    """A frame's rows, sorted, with None for every missing value (NaN is not equal to itself)."""
+    values = frame.astype(object).where(frame.notna(), None)
+    return sorted(map(tuple, values.values.tolist()), key=repr)
+
+
+def marts_snapshot(read) -> dict[str, list[tuple]]:
+    """Every mart's rows: what a reader of the cluster's marts sees."""
+    return {table: rows_of(read(f"select * from marts.{table}")) for table in mart_tables(read)}
+
+
+def marts_files(cluster: spark_cluster.Cluster) -> dict[str, int]:
+    """The marts' parquet files and their modification times."""
+    marts = cluster.warehouse_dir / "marts.db"
+    return {str(path.relative_to(marts)): path.stat().st_mtime_ns for path in marts.rglob("*") if path.is_file()}
+
+
+def test_build_on_the_cluster_passes_every_node_with_no_warning(cluster_build, cluster):
+    assert cluster_build.success, cluster_build.failures
+    assert cluster_build.failures == []
+    assert cluster_build.warnings == []
+    assert cluster_build.node_count > 200
+    # the tables are the Thrift server's: in the cluster's warehouse folder
+    assert (cluster.warehouse_dir / "marts.db").is_dir()
+
+
+def test_sql_and_quotes_in_seed_text_load_verbatim_on_the_cluster(hostile_project, thrift):
+    project, filled = hostile_project
+    for name, columns in filled.items():
+        relative = next(path for path in (project / "seeds").rglob(f"{name}.csv")).relative_to(project / "seeds")
+        written = read_seed(str(relative), project)
+        loaded = thrift(f"select * from seeds.{name}")
+        for column in columns:
+            assert sorted(loaded[column], key=repr) == sorted((row[column] for row in written), key=repr), (
+                name,
+                column,
+            )
+
+
+def test_every_mart_on_the_cluster_matches_duckdb_row_by_row(thrift, hostile_duckdb):
+    with hostile_duckdb.connect() as connection:
+        tables = mart_tables(thrift)
+        assert tables == duckdb_mart_tables(connection)
+        for table in tables:
+            frame = thrift(f"select * from marts.{table}")
+            assert_mart_matches_duckdb(table, list(frame.columns), frame.values.tolist(), connection)
+
+
+def test_gate_passes_fed_through_the_thrift_connection(thrift, hostile_project, tmp_path):
+    project = hostile_project[0]
+    result = run_gate(None, tmp_path / "data-docs", project_dir=project, reader=thrift)
     assert result.success, [suite.summary() for suite in result.suites if not suite.success]
-    declared = suites(project_vars())
+    declared = suites(project_vars(project))
     assert result.expectations_passed == sum(len(suite.expectations) for suite in declared)
+
+
+def test_the_build_ran_on_both_workers(cluster, cluster_build):
+    # the master's view: two live workers, the Thrift server's application holding a core of each
+    status = cluster.master_status()
+    application = cluster.thrift_application()
+    assert application is not None and application["state"] == "RUNNING"
+    workers = [worker for worker in status["workers"] if worker["state"] == "ALIVE"]
+    assert len(workers) == spark_cluster.WORKER_COUNT
+    # each worker's own view: the executor it runs for that application; the driver's: the tasks each ran
+    tasks = {e["id"]: e["totalTasks"] for e in cluster.executors() if e["id"] != "driver"}
+    for worker in workers:
+        assert worker["coresused"] == spark_cluster.WORKER_CORES, worker["id"]
+        executors = spark_cluster.read_json(f"{worker['webuiaddress']}/json/")["executors"]
+        ours = [str(e["id"]) for e in executors if e["appid"] == application["id"]]
+        assert len(ours) == 1, (worker["id"], executors)
+        assert tasks[ours[0]] > 0, (worker["id"], tasks)
+
+
+def test_killing_a_worker_during_a_build_leaves_the_marts_readers_read_untouched(
+    cluster, cluster_build, hostile_project, thrift, tmp_path
+):
+    """The build beside the readers' marts either completes on the remaining worker or fails naming the
+    lost executor; the marts readers read are what they were either way."""
+    assert cluster_build.success
+    before = marts_snapshot(thrift)
+    files_before = marts_files(cluster)
+    victim = cluster.pids["worker-1"]
+    killed_after: list[str] = []
+
+    def kill_worker_once_a_node_finished(event) -> None:
+        if not killed_after and event.info.name == "NodeFinished":
+            os.kill(victim, signal.SIGKILL)
+            killed_after.append(event.data.node_info.unique_id)
+
+    env = cluster_env(cluster)
+    try:
+        build = run_dbt(
+            [*FAULT_BUILD, "--vars", f"{{schema_prefix: {FAULT_PREFIX}}}"],
+            hostile_project[0],
+            warehouse=tmp_path / "unused.duckdb",
+            target_dir=tmp_path / "target",
+            on_event=kill_worker_once_a_node_finished,
+        )
+    finally:
+        env.undo()
+
+    assert killed_after, "no node finished: the worker was never killed"
+    assert not spark_cluster.is_alive(victim)
+    if build.success:
+        assert build.failures == []
+        # and what it built equals the readers' mart, built before with both workers
+        rebuilt = thrift(f"select * from {FAULT_PREFIX}marts.fct_market_size")
+        readers = thrift("select * from marts.fct_market_size")
+        assert_frame_equal(
+            mart_frame(list(rebuilt.columns), rebuilt.values.tolist()),
+            mart_frame(list(readers.columns), readers.values.tolist()),
+            rtol=RELATIVE_TOLERANCE,
+            atol=ABSOLUTE_TOLERANCE,
+        )
+    else:
+        messages = [str(r.message) for r in build.node_results if str(r.status) == "error"]
+        assert messages and all("executor" in m.lower() or "worker" in m.lower() for m in messages), messages
+    assert marts_snapshot(thrift) == before
+    assert marts_files(cluster) == files_before
