@@ -28,3 +28,14 @@
         - 1
     )
 {%- endmacro %}
+
+{#- The basis of the growth on the previous year: the weaker of this year's basis and the previous year's
+    (the 2025 value is reported, but its growth is on an assumed 2024); null where the growth is. -#}
+{% macro yoy_growth_basis(basis_column, partition_by, year_column='year') -%}
+    {%- set previous_basis -%}
+        lag({{ basis_column }}) over (partition by {{ partition_by | join(', ') }} order by {{ year_column }})
+    {%- endset -%}
+    case
+        when {{ previous_basis }} is not null then {{ combine_basis([basis_column, previous_basis]) }}
+    end
+{%- endmacro %}

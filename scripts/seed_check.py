@@ -416,6 +416,20 @@ class RuleChecker:
                 found.append((r, rule.column, f"expected a {noun} from {low} to {high}, found {v[rule.column]}"))
         return found
 
+    def rule_between_columns(self, data, rows, rule):
+        column = rule.arguments.get("column_name", rule.column)
+        low_column, high_column = rule.arguments["low_column"], rule.arguments["high_column"]
+        found = []
+        for r, v in rows:
+            value, low, high = number(v[column]), number(v[low_column]), number(v[high_column])
+            if None not in (value, low, high) and not low <= value <= high:
+                message = (
+                    f"expected a value from {low_column} {v[low_column]} to {high_column} {v[high_column]}, "
+                    f"found {v[column]}"
+                )
+                found.append((r, column, message))
+        return found
+
     def rule_not_negative(self, data, rows, rule):
         return [
             (r, rule.column, f"expected a value of 0 or more, found {v[rule.column]}")
@@ -429,6 +443,28 @@ class RuleChecker:
     def rule_relationships_of_columns(self, data, rows, rule):
         arguments = rule.arguments
         return self.references(rows, arguments["columns"], arguments["to"], arguments["fields"])
+
+    def rule_relationships_of_listed_ids(self, data, rows, rule):
+        arguments = rule.arguments
+        delimiter, marker = arguments.get("delimiter", ";"), arguments.get("marker")
+        known: set[str] = set()
+        names = []
+        for target_rule in arguments["to"]:
+            target = self.target(target_rule["model"])
+            if target is None:
+                return []  # a target is unknown or refused: its own problems say why
+            known |= {v[target_rule["field"]] for _, v in target.rows}
+            names.append(relative(target.spec.path, self.project_dir))
+        found = []
+        for row, values in rows:
+            listed = values[rule.column]
+            if listed == "" or listed == marker:
+                continue
+            unknown = [i for i in listed.split(delimiter) if i not in known]
+            if unknown:
+                shown = ", ".join(repr(i) for i in unknown)
+                found.append((row, rule.column, f"unknown {shown}: expected ids listed in {', '.join(names)}"))
+        return found
 
     def references(self, rows, columns, to, fields):
         target = self.target(to)

@@ -16,17 +16,24 @@ global_values as (
         value_usd,
         cast(null as {{ type_double() }}) as share_of_parent_pct,
         basis,
-        source_id
+        source_id,
+        method
     from market_size
     where geography_id = 'global'
 ),
 
 region_values as (
-    {{ allocate_by_share('global_values', 'shares') }}
+    select
+        allocated.*,
+        'allocated' as method
+    from ({{ allocate_by_share('global_values', 'shares') }}) as allocated
 ),
 
 country_values as (
-    {{ allocate_by_share('region_values', 'shares') }}
+    select
+        allocated.*,
+        'allocated' as method
+    from ({{ allocate_by_share('region_values', 'shares') }}) as allocated
 ),
 
 unioned as (
@@ -46,6 +53,7 @@ final as (
         value_usd,
         share_of_parent_pct,
         basis,
+        method,
         source_id
     from unioned
 )

@@ -66,7 +66,14 @@ sized as (
         case
             when bracketed.previous_anchor_year is null then assumed_growth.source_id
             else bracketed.previous_source_id
-        end as source_id
+        end as source_id,
+        case
+            when bracketed.previous_anchor_year = bracketed.year then 'stated'
+            when bracketed.previous_anchor_year is not null and bracketed.next_anchor_year is not null
+                then 'interpolated'
+            when bracketed.previous_anchor_year is null then 'extrapolated'
+        end as method,
+        case when bracketed.previous_anchor_year is null then assumed_growth.assumption_id end as assumption_id
     from bracketed
     left join assumed_growth
         on
@@ -82,7 +89,9 @@ final as (
         year,
         value_usd,
         basis,
-        source_id
+        method,
+        source_id,
+        assumption_id
     from sized
 )
 

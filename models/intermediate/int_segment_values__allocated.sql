@@ -18,6 +18,7 @@ final as (
         shares.year,
         geography_values.value_usd * shares.share_pct / 100 as value_usd,
         {{ combine_basis(['geography_values.basis', 'shares.basis']) }} as basis,
+        'allocated' as method,
         {{ weakest_source(['geography_values.', 'shares.']) }} as source_id
     from shares
     inner join geography_values

@@ -47,6 +47,11 @@ rolled_up as (
         -- added leaf by leaf in a fixed order, so that every rebuild gives the same bits
         {{ ordered_sum('value_usd', 'leaf_geography_id') }} as value_usd,
         max(basis_rank) as basis_rank,
+        -- a leaf is its own only leaf: its value is allocated, not summed
+        case
+            when min(leaf_geography_id) = geography_id and max(leaf_geography_id) = geography_id then 'allocated'
+            else 'rolled_up'
+        end as method,
         min(case when basis_rank = weakest_basis_rank then source_id end) as source_id
     from ranked
     group by geography_id, breakdown_id, segment_id, year
@@ -61,6 +66,7 @@ final as (
         year,
         value_usd,
         {{ basis_from_rank('basis_rank') }} as basis,
+        method,
         source_id
     from rolled_up
 )

@@ -6,6 +6,20 @@ market_size as (
     select * from {{ ref('int_market_size__interpolated') }}
 ),
 
+value_assumptions as (
+    select * from {{ ref('int_values__assumptions_traced') }}
+),
+
+assumption_lists as (
+    select
+        company_id,
+        year,
+        {{ ordered_list('assumption_id') }} as assumption_ids
+    from value_assumptions
+    where value_kind = 'company_share'
+    group by company_id, year
+),
+
 final as (
     select
         {{ surrogate_key(['company_shares.company_id', 'company_shares.year']) }} as company_share_id,
@@ -14,12 +28,18 @@ final as (
         company_shares.share_pct,
         market_size.value_usd * company_shares.share_pct / 100 as value_usd,
         {{ combine_basis(['company_shares.basis', 'market_size.basis']) }} as basis,
+        'allocated' as method,
+        assumption_lists.assumption_ids,
         {{ weakest_source(['company_shares.', 'market_size.']) }} as source_id
     from company_shares
     inner join market_size
         on
             market_size.geography_id = 'global'
             and company_shares.year = market_size.year
+    left join assumption_lists
+        on
+            company_shares.company_id = assumption_lists.company_id
+            and company_shares.year = assumption_lists.year
 )
 
 select * from final

@@ -2,20 +2,47 @@ with geography_values as (
     select * from {{ ref('int_geography_values__allocated') }}
 ),
 
+value_assumptions as (
+    select * from {{ ref('int_values__assumptions_traced') }}
+),
+
+assumption_lists as (
+    select
+        geography_id,
+        year,
+        {{ ordered_list('assumption_id') }} as assumption_ids
+    from value_assumptions
+    where value_kind = 'market_size'
+    group by geography_id, year
+),
+
 final as (
     select
-        market_size_id,
-        geography_id,
-        parent_geography_id,
-        year,
-        {{ year_start_date('year') }} as year_start_date,
-        value_usd,
-        share_of_parent_pct,
-        basis,
-        source_id,
-        {{ yoy_growth_pct('value_usd', ['geography_id']) }} as yoy_growth_pct,
-        {{ forecast_cagr_pct('value_usd', ['geography_id']) }} as forecast_cagr_pct
+        geography_values.market_size_id,
+        geography_values.geography_id,
+        geography_values.parent_geography_id,
+        geography_values.year,
+        {{ year_start_date('geography_values.year') }} as year_start_date,
+        geography_values.value_usd,
+        geography_values.share_of_parent_pct,
+        geography_values.basis,
+        geography_values.method,
+        assumption_lists.assumption_ids,
+        geography_values.source_id,
+        {{ yoy_growth_pct(
+            'geography_values.value_usd', ['geography_values.geography_id'], 'geography_values.year'
+        ) }} as yoy_growth_pct,
+        {{ yoy_growth_basis(
+            'geography_values.basis', ['geography_values.geography_id'], 'geography_values.year'
+        ) }} as yoy_growth_basis,
+        {{ forecast_cagr_pct(
+            'geography_values.value_usd', ['geography_values.geography_id'], 'geography_values.year'
+        ) }} as forecast_cagr_pct
     from geography_values
+    left join assumption_lists
+        on
+            geography_values.geography_id = assumption_lists.geography_id
+            and geography_values.year = assumption_lists.year
 )
 
 select * from final

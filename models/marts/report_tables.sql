@@ -72,6 +72,8 @@ value_rows as (
         market_size.value_usd,
         cast(null as {{ type_double() }}) as share_pct,
         market_size.basis,
+        market_size.method,
+        market_size.assumption_ids,
         market_size.source_id
     from sections
     inner join market_size
@@ -91,6 +93,8 @@ segment_rows as (
         segment_forecast.value_usd,
         segment_forecast.share_pct,
         segment_forecast.basis,
+        segment_forecast.method,
+        segment_forecast.assumption_ids,
         segment_forecast.source_id
     from sections
     inner join segment_forecast
@@ -111,6 +115,8 @@ geography_rows as (
         market_size.value_usd,
         market_size.share_of_parent_pct as share_pct,
         market_size.basis,
+        market_size.method,
+        market_size.assumption_ids,
         market_size.source_id
     from sections
     inner join market_size
@@ -130,6 +136,8 @@ company_rows as (
         company_share.value_usd,
         company_share.share_pct,
         company_share.basis,
+        company_share.method,
+        company_share.assumption_ids,
         company_share.source_id
     from sections
     inner join company_share
@@ -168,6 +176,8 @@ final as (
         table_rows.value_usd,
         table_rows.share_pct,
         table_rows.basis,
+        table_rows.method,
+        table_rows.assumption_ids,
         table_rows.source_id
     from table_rows
     inner join geographies

@@ -70,10 +70,19 @@ GEOGRAPHY = "assumptions/assumed_geography_shares.csv"
 MARKET = "report/report_market_size.csv"
 RATIONALE = "Assumed."
 
+
+def company_line(company: str, share: str) -> str:
+    """A row of the company shares seed, in its columns' order, with NVIDIA's range."""
+    return (
+        f"company_share__{company}__2025,{company},2025,{share},40.0,75.0,pert,assumption,"
+        f"{RATIONALE},{RATIONALE},no_public_evidence,warehouse_assumptions"
+    )
+
+
 BAD_INPUTS = {
     "percent_sign": (
         COMPANY,
-        replace_line(2, f"nvidia,2025,34.0%,assumption,{RATIONALE},warehouse_assumptions"),
+        replace_line(2, company_line("nvidia", "55.0%")),
         "row 2, column share_pct",
         "without a percent sign",
     ),
@@ -89,17 +98,21 @@ BAD_INPUTS = {
         "row 3, column year",
         "expected a whole number",
     ),
-    "byte_order_mark": (COMPANY, lambda raw: b"\xef\xbb\xbf" + raw, "row 1, column company_id", "byte-order mark"),
+    "byte_order_mark": (COMPANY, lambda raw: b"\xef\xbb\xbf" + raw, "row 1, column assumption_id", "byte-order mark"),
     "wrong_delimiter": (COMPANY, lambda raw: raw.replace(b",", b";"), "row 1", "found values separated by ';'"),
     "duplicate_key": (
         COMPANY,
-        replace_line(3, f"nvidia,2025,9.0,assumption,{RATIONALE},warehouse_assumptions"),
+        replace_line(3, company_line("amd", "6.0").replace(",amd,", ",nvidia,")),
         "row 3, column year",
         "duplicate key (company_id=nvidia, year=2025), first on row 2",
     ),
     "unknown_geography": (
         GEOGRAPHY,
-        replace_line(2, f"atlantis,2021,41,assumption,{RATIONALE},warehouse_assumptions"),
+        replace_line(
+            2,
+            f"geography_share__north_america__2021,atlantis,2021,41,30.7,51.3,pert,assumption,{RATIONALE},"
+            f"{RATIONALE},no_public_evidence,warehouse_assumptions",
+        ),
         "row 2, column geography_id",
         "unknown geography_id='atlantis'",
     ),
@@ -111,7 +124,7 @@ BAD_INPUTS = {
     ),
     "missing_column": (
         COMPANY,
-        drop_column(2),
+        drop_column(3),
         "row 1, column share_pct",
         "the declared column is missing",
     ),
@@ -123,19 +136,19 @@ BAD_INPUTS = {
     ),
     "share_over_100": (
         COMPANY,
-        replace_line(2, f"nvidia,2025,134.0,assumption,{RATIONALE},warehouse_assumptions"),
+        replace_line(2, company_line("nvidia", "134.0")),
         "row 2, column share_pct",
         "expected a share from 0 to 100, found 134.0",
     ),
     "share_below_0": (
         COMPANY,
-        replace_line(2, f"nvidia,2025,-1,assumption,{RATIONALE},warehouse_assumptions"),
+        replace_line(2, company_line("nvidia", "-1")),
         "row 2, column share_pct",
         "expected a share from 0 to 100, found -1",
     ),
     "shares_not_summing_to_100": (
         COMPANY,
-        replace_line(2, f"nvidia,2025,33.0,assumption,{RATIONALE},warehouse_assumptions"),
+        replace_line(2, company_line("nvidia", "54.0")),
         "row 2, column share_pct",
         "sum to 99, expected 100",
     ),
