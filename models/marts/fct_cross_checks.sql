@@ -71,9 +71,12 @@ global_market as (
         year,
         value_usd,
         yoy_growth_pct,
-        forecast_cagr_pct,
         basis,
-        source_id
+        source_id,
+        {{ dbt.concat(["'Report market '", dbt.cast("year", dbt.type_string()), "' ('", "basis", "')'"]) }}
+            as market_label,
+        {{ dbt.concat(["'Market growth '", dbt.cast("year", dbt.type_string()), "' ('", "basis", "')'"]) }}
+            as growth_label
     from market_size
     where geography_id = 'global'
 ),
@@ -128,8 +131,7 @@ company_revenue_vs_market as (
         'reported' as left_basis,
         global_market.value_usd as right_figure,
         'USD' as right_unit,
-        {{ dbt.concat(["'Report market '", dbt.cast("global_market.year", dbt.type_string()), "' ('", "global_market.basis", "')'"]) }}
-            as right_label,
+        global_market.market_label as right_label,
         global_market.source_id as right_source_id,
         global_market.basis as right_basis,
         '{{ var("report_scope_class") }}' as left_scope_class,
@@ -184,8 +186,7 @@ market_growth_vs_company_growth as (
         company_figures.year,
         global_market.yoy_growth_pct as left_figure,
         'percent' as left_unit,
-        {{ dbt.concat(["'Market growth '", dbt.cast("global_market.year", dbt.type_string()), "' ('", "global_market.basis", "')'"]) }}
-            as left_label,
+        global_market.growth_label as left_label,
         global_market.source_id as left_source_id,
         global_market.basis as left_basis,
         company_figures.growth_pct as right_figure,
@@ -227,10 +228,13 @@ report_period_label_vs_span as (
         reported_growth.period_end_year as year,
         cast(labels.label_last_year - labels.label_first_year + 1 as {{ type_double() }}) as left_figure,
         'years' as left_unit,
-        {{ dbt.concat(["labels.bears_on", "' ('", "labels.edition", "'): '", "labels.value_as_printed"]) }} as left_label,
+        {{ dbt.concat(["labels.bears_on", "' ('", "labels.edition", "'): '", "labels.value_as_printed"]) }}
+            as left_label,
         labels.source_id as left_source_id,
         'reported' as left_basis,
-        cast(reported_growth.period_end_year - reported_growth.period_start_year as {{ type_double() }}) as right_figure,
+        cast(
+            reported_growth.period_end_year - reported_growth.period_start_year as {{ type_double() }}
+        ) as right_figure,
         'years' as right_unit,
         {{ dbt.concat([
             "'years after the base year '", dbt.cast("reported_growth.period_start_year", dbt.type_string()),
@@ -302,11 +306,11 @@ report_cagr_vs_span as (
     inner join reported_size as first_size
         on
             first_size.geography_id = 'global'
-            and first_size.year = reported_growth.period_start_year
+            and reported_growth.period_start_year = first_size.year
     inner join reported_size as last_size
         on
             last_size.geography_id = 'global'
-            and last_size.year = reported_growth.period_end_year
+            and reported_growth.period_end_year = last_size.year
     inner join sources
         on cagr_spans.source_id = sources.source_id
 ),
@@ -321,8 +325,7 @@ implied_price_per_card as (
         shipments.year,
         global_market.value_usd / shipments.units as left_figure,
         'USD per card' as left_unit,
-        {{ dbt.concat(["'Report market '", dbt.cast("global_market.year", dbt.type_string()), "' per card shipped ('", "global_market.basis", "')'"]) }}
-            as left_label,
+        {{ dbt.concat(["global_market.market_label", "' per card shipped'"]) }} as left_label,
         global_market.source_id as left_source_id,
         global_market.basis as left_basis,
         estimates.value_usd / shipments.units as right_figure,
@@ -419,8 +422,7 @@ market_size_vs_publisher as (
         external_estimates.year,
         global_market.value_usd as left_figure,
         'USD' as left_unit,
-        {{ dbt.concat(["'Report market '", dbt.cast("global_market.year", dbt.type_string()), "' ('", "global_market.basis", "')'"]) }}
-            as left_label,
+        global_market.market_label as left_label,
         global_market.source_id as left_source_id,
         global_market.basis as left_basis,
         external_estimates.value_usd as right_figure,
@@ -483,6 +485,9 @@ judged as (
         check_kinds.description_en,
         check_kinds.description_zh_hant,
         check_kinds.sort_order as check_kind_sort_order,
+        check_kinds.explanation_consistent,
+        check_kinds.explanation_inconsistent,
+        check_kinds.explanation_scope_mismatch,
         case
             when
                 check_kinds.is_scope_mismatch_when_scopes_differ
@@ -497,10 +502,7 @@ judged as (
                 or ratios.ratio > check_kinds.scope_mismatch_ratio_above
                 then 'scope_mismatch'
             else 'inconsistent'
-        end as verdict,
-        check_kinds.explanation_consistent,
-        check_kinds.explanation_inconsistent,
-        check_kinds.explanation_scope_mismatch
+        end as verdict
     from ratios
     inner join check_kinds
         on ratios.check_kind = check_kinds.check_kind

@@ -58,8 +58,9 @@ points as (
 -- A path: one publisher's market (scope, geography, slice and part of the year) over the years.
 keyed_points as (
     select
-        {{ surrogate_key(['source_id', 'market_name', 'scope_class', 'geography', 'breakdown', 'member', 'period_label']) }}
-            as estimate_path_id,
+        {{ surrogate_key([
+            'source_id', 'market_name', 'scope_class', 'geography', 'breakdown', 'member', 'period_label'
+        ]) }} as estimate_path_id,
         points.*
     from points
 ),
@@ -72,10 +73,14 @@ path_growth as (
         growth.growth_pct as publisher_cagr_pct,
         row_number() over (
             partition by keyed.estimate_path_id
-            order by growth.period_end_year desc, growth.growth_id
+            order by growth.period_end_year desc, growth.growth_id asc
         ) as growth_rank
     from (
-        select distinct estimate_path_id, source_id, scope_class, geography
+        select distinct
+            estimate_path_id,
+            source_id,
+            scope_class,
+            geography
         from keyed_points
         where breakdown = 'total' and period_label is null and not is_report
     ) as keyed
@@ -156,7 +161,7 @@ anchored as (
     inner join keyed_points
         on
             unstated_years.estimate_path_id = keyed_points.estimate_path_id
-            and keyed_points.year < unstated_years.year
+            and unstated_years.year > keyed_points.year
     inner join keyed_points as later
         on unstated_years.estimate_path_id = later.estimate_path_id
     group by

@@ -13,11 +13,11 @@ renamed as (
         member,
         year,
         period_label,
-        value_usd_bn * 1e9 as value_usd,
         value_qualifier,
         value_basis,
         is_verified,
-        note
+        note,
+        value_usd_bn * 1e9 as value_usd
     from source
 )
 
