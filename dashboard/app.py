@@ -17,6 +17,7 @@ import streamlit as st
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 import data
+import evidence
 from labels import LANGUAGES, PAGES, basis_mark, t
 
 BASIS_COLOURS = alt.Scale(domain=["reported", "derived", "assumption"], range=["#1f77b4", "#2ca02c", "#ff7f0e"])
@@ -282,6 +283,7 @@ RENDER = {
     "companies": companies,
     "cited": cited,
     "report_tables": report_tables,
+    "evidence": evidence.render,
 }
 
 
