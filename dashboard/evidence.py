@@ -54,6 +54,8 @@ VERDICTS = {
     "scope_mismatch": {"en": "SCOPE MISMATCH", "zh-Hant": "範圍不符"},
 }
 VERDICT_COLOURS = {"inconsistent": "#fde2e1", "scope_mismatch": "#fff1cc"}
+# one colour per scope class, the report's own (accelerator cards) the strongest, whatever the language
+SCOPE_COLOURS = ["#d62728", "#1f77b4", "#9467bd", "#2ca02c", "#ff7f0e", "#8c564b", "#17becf", "#7f7f7f"]
 
 SCOPES = {
     "accelerator_cards": {"en": "accelerator cards", "zh-Hant": "加速卡"},
@@ -140,6 +142,10 @@ def headline(checks: pd.DataFrame, language: str) -> None:
     )
 
 
+def scope_scale(language: str) -> alt.Scale:
+    return alt.Scale(domain=[SCOPES[scope][language] for scope in SCOPES], range=SCOPE_COLOURS)
+
+
 def chart(paths: pd.DataFrame, language: str) -> None:
     paths = paths.copy()
     paths["value_bn"] = paths["value_usd"] / 1e9
@@ -148,7 +154,12 @@ def chart(paths: pd.DataFrame, language: str) -> None:
     base = alt.Chart(paths).encode(
         x=alt.X("year:O", title=t("year", language)),
         y=alt.Y("value_bn:Q", scale=alt.Scale(type="log"), title=t("value_bn", language)),
-        color=alt.Color("scope:N", title=say("scope", language)),
+        color=alt.Color(
+            "scope:N",
+            title=say("scope", language),
+            scale=scope_scale(language),
+            legend=alt.Legend(orient="bottom", columns=4),
+        ),
         detail="estimate_path_id:N",
         tooltip=[
             "publisher",
@@ -170,7 +181,7 @@ def chart(paths: pd.DataFrame, language: str) -> None:
         x="year:O",
         y=alt.Y("value_bn:Q", scale=alt.Scale(type="log")),
         text="publisher:N",
-        color=alt.Color("scope:N"),
+        color=alt.Color("scope:N", scale=scope_scale(language)),
     )
     others = names.mark_text(align="left", dx=6, fontSize=10).transform_filter("!datum.is_report")
     report = names.mark_text(align="left", dx=6, fontSize=12, fontWeight="bold").transform_filter("datum.is_report")
@@ -208,9 +219,10 @@ def checks_table(checks: pd.DataFrame, language: str) -> None:
     verdicts = checks["verdict"].reset_index(drop=True)
     st.text(say("checks_table", language))
     st.dataframe(
-        table.style.apply(highlight, axis=1, verdicts=verdicts),
+        table.style.apply(highlight, axis=1, verdicts=verdicts).format(precision=3),
         hide_index=True,
         width="stretch",
+        height=640,
     )
 
 
