@@ -168,7 +168,7 @@ def warehouse_with_a_new_publisher(tmp_path_factory) -> BuiltWarehouse:
         ],
     )
     common = {"source_id": NEW_SOURCE, "market_name": "Accelerator Cards", "scope_class": "accelerator_cards"}
-    point = {**common, "geography": "global", "breakdown": "total", "value_qualifier": "exact"}
+    point = {**common, "geography": "global", "breakdown": "total", "value_qualifier": "exact", "is_verified": "false"}
     append_rows(
         seeds / "evidence" / "external_market_estimates.csv",
         [
