@@ -23,6 +23,7 @@ import streamlit as st
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 import data
+import evidence
 import formatting as fmt
 from labels import BASIS, LANGUAGES, PAGES, t
 
@@ -512,6 +513,7 @@ RENDER: dict[str, Callable[[str], list[str] | None]] = {
     "companies": companies,
     "cited": cited,
     "report_tables": report_tables,
+    "evidence": evidence.render,
 }
 
 

@@ -14,6 +14,7 @@ TEXT = {
     "companies": {"en": "Companies", "zh-Hant": "公司"},
     "cited": {"en": "Cited figures", "zh-Hant": "引用數據"},
     "report_tables": {"en": "Report tables", "zh-Hant": "報告表格"},
+    "evidence": {"en": "Evidence", "zh-Hant": "佐證"},
     "market_2025": {"en": "Market size 2025 (USD bn)", "zh-Hant": "2025年市場規模（十億美元）"},
     "market_2031": {"en": "Market size 2031 (USD bn)", "zh-Hant": "2031年市場規模（十億美元）"},
     "cagr": {"en": "CAGR 2025-2031", "zh-Hant": "複合年成長率 2025-2031"},
@@ -104,7 +105,7 @@ BASIS = {
     "assumption": {"en": "assumption †", "zh-Hant": "假設 †"},
 }
 
-PAGES = ["overview", "segments", "geography", "companies", "cited", "report_tables"]
+PAGES = ["overview", "segments", "geography", "companies", "cited", "report_tables", "evidence"]
 
 
 def t(key: str, language: str) -> str:

@@ -1,4 +1,4 @@
-{#- Converts a stated figure to base units: USD for money, percent stays percent, TWh stays TWh.
+{#- Converts a stated figure to base units: USD for money, percent stays percent, TWh stays TWh, cards stay cards.
     Unknown units yield null, which the staging tests reject. -#}
 {% macro to_base_unit(value_column, unit_column) -%}
     case {{ unit_column }}
@@ -6,6 +6,8 @@
         when 'USD million' then {{ value_column }} * 1e6
         when 'USD' then {{ value_column }}
         when 'TWh' then {{ value_column }}
+        when 'cards' then {{ value_column }}
+        when 'percent' then {{ value_column }}
     end
 {%- endmacro %}
 

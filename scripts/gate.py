@@ -98,13 +98,41 @@ select breakdown_id, section, year, sum(share_pct)
 from marts.report_tables where breakdown_id <> 'value' group by breakdown_id, section, year
 """
 
+# Every check of the report against the evidence, with its verdict.
+CROSS_CHECKS_SQL = "select check_id, check_kind, verdict from marts.fct_cross_checks"
+
+# Every document a published figure cites (a source_id in any mart), with whether it has a title and a url,
+# or says why not (sources.csv: no_title_reason, no_url_reason).
+CITED_SOURCES_SQL = """
+with cited as (
+    select source_id from marts.fct_market_size
+    union select source_id from marts.fct_segment_forecast
+    union select source_id from marts.fct_company_share
+    union select source_id from marts.fct_cited_financials
+    union select source_id from marts.report_tables
+    union select source_id from marts.fct_external_estimates
+    union select left_source_id from marts.fct_cross_checks
+    union select right_source_id from marts.fct_cross_checks
+)
+select
+    sources.source_id,
+    (sources.title is not null or sources.no_title_reason is not null) as has_title_or_reason,
+    (sources.url is not null or sources.no_url_reason is not null) as has_url_or_reason
+from cited
+inner join marts.dim_source as sources on cited.source_id = sources.source_id
+"""
+
+VERDICTS = ["consistent", "inconsistent", "scope_mismatch"]
+
 
 def suites(settings: dict) -> list[Suite]:
     """The gate's suites, parameterised by the dbt project's vars.
 
     The gate is the one home of the rule the project's users asked great-expectations to enforce:
-    every share breakdown sums to 100%. Every other rule of the marts lives in dbt's tests (see the
-    README's table of which rule is enforced where); the gate does not repeat them.
+    every share breakdown sums to 100%, and of the evidence's rules: every cross-check has a verdict of
+    the accepted set, and every document a published figure cites has a title and a url, or says why not.
+    Every other rule of the marts lives in dbt's tests (see the README's table of which rule is enforced
+    where); the gate does not repeat them.
     """
     tolerance = settings["share_sum_tolerance_pct"]
     return [
@@ -114,6 +142,24 @@ def suites(settings: dict) -> list[Suite]:
             [
                 gxe.ExpectColumnValuesToNotBeNull(column="share_total_pct"),
                 between("share_total_pct", 100 - tolerance, 100 + tolerance),
+                gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            ],
+        ),
+        Suite(
+            "cross_checks",
+            query(CROSS_CHECKS_SQL),
+            [
+                gxe.ExpectColumnValuesToNotBeNull(column="verdict"),
+                gxe.ExpectColumnValuesToBeInSet(column="verdict", value_set=VERDICTS),
+                gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            ],
+        ),
+        Suite(
+            "cited_sources",
+            query(CITED_SOURCES_SQL),
+            [
+                gxe.ExpectColumnValuesToBeInSet(column="has_title_or_reason", value_set=[True]),
+                gxe.ExpectColumnValuesToBeInSet(column="has_url_or_reason", value_set=[True]),
                 gxe.ExpectTableRowCountToBeBetween(min_value=1),
             ],
         ),

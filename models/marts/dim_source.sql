@@ -14,7 +14,9 @@ final as (
         reference_code,
         url,
         is_primary,
-        note
+        note,
+        no_title_reason,
+        no_url_reason
     from sources
 )
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from scripts.project import PROJECT_DIR, WAREHOUSE_ENV
 
 APP = str(PROJECT_DIR / "dashboard" / "app.py")
-PAGES = ["overview", "segments", "geography", "companies", "cited", "report_tables"]
+PAGES = ["overview", "segments", "geography", "companies", "cited", "report_tables", "evidence"]
 
 
 @pytest.fixture
@@ -242,3 +242,31 @@ def test_a_write_lock_held_elsewhere_shows_one_line_and_the_page_returns_once_it
     app.run()
     assert not app.exception and not app.warning
     assert len(app.metric) == 3 and app.dataframe
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+def test_evidence_page_states_the_scope_gap_from_the_checks_and_lists_every_check(
+    open_app, published_warehouse, language
+):
+    _, warehouse = published_warehouse
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        checks = connection.execute("select count(*) from marts.fct_cross_checks").fetchone()[0]
+        # each company's smallest figure that alone exceeds a reported year's market; the furthest above it
+        left, right, label = connection.execute(
+            "select left_figure, right_figure, left_label from marts.fct_cross_checks "
+            "where check_kind = 'company_revenue_vs_market' and verdict = 'scope_mismatch' "
+            "and right_basis = 'reported' "
+            "qualify left_figure = min(left_figure) over (partition by subject) order by ratio desc limit 1"
+        ).fetchone()
+    reported_2025 = next(r["value"] for r in read_seed("report/report_market_size.csv") if r["year"] == "2025")
+    app = open_app("evidence", language)
+    statement = app.text[0].value
+    assert f"{float(reported_2025):.2f}" in statement and f"{right / 1e9:.2f}" in statement
+    assert label in statement and f"{left / 1e9:.1f}" in statement and f"{100 * right / left:.0f}%" in statement
+    tables = [frame.value for frame in app.dataframe]
+    listed = max(tables, key=len)
+    assert len(listed) == checks
+    verdict_column = "Verdict" if language == "en" else "判定"
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        verdicts = connection.execute("select count(distinct verdict) from marts.fct_cross_checks").fetchone()[0]
+    assert listed[verdict_column].nunique() == verdicts > 1

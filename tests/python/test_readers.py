@@ -164,6 +164,21 @@ def test_every_page_renders_in_chromium_in_both_languages_with_its_title_chart_a
     page.close()
 
 
+def test_evidence_page_renders_in_chromium_in_both_languages(dashboard, browser):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    for language, header in [("en", "Evidence"), ("zh-Hant", "佐證")]:
+        page.goto(f"{dashboard}/?page=evidence&lang={language}")
+        page.get_by_role("heading", name=header).wait_for(timeout=60_000)
+        page.locator(".vega-embed").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(2500)  # let the chart and the tables draw before the screenshot
+        shot = SCREENSHOTS / f"evidence_{language}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 50_000, language
+        assert page.get_by_text("NVIDIA data_center_revenue").count() >= 1
+    page.close()
+
+
 def test_dashboard_says_a_write_lock_in_one_line_and_recovers_once_it_is_gone(published_warehouse, browser, tmp_path):
     # a file of its own, so no earlier page is served from the server's cache
     warehouse = tmp_path / "accelerator_card_market.duckdb"
