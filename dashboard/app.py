@@ -81,9 +81,11 @@ def bars_height(bars: int) -> int:
     return 28 * bars + 140
 
 
-def show_table(shown: pd.DataFrame, name: str, language: str, index: bool = False) -> None:
-    """A table as shown, and the CSV of exactly that."""
-    st.dataframe(shown, hide_index=not index, width="stretch")
+def show_table(shown: pd.DataFrame, name: str, language: str, index: bool = False, cell_choice: bool = False):
+    """A table as shown, and the CSV of exactly that; with cell_choice, a click on a cell chooses it (the
+    event the table returns says which)."""
+    choice = {"on_select": "rerun", "selection_mode": "single-cell", "key": f"cells-{name}"} if cell_choice else {}
+    event = st.dataframe(shown, hide_index=not index, width="stretch", **choice)
     st.download_button(
         t("download", language),
         shown.to_csv(index=index).encode("utf-8"),
@@ -92,6 +94,7 @@ def show_table(shown: pd.DataFrame, name: str, language: str, index: bool = Fals
         on_click="ignore",
         key=f"csv-{name}",
     )
+    return event
 
 
 def show_chart(chart: alt.TopLevelMixin, name: str, language: str) -> None:
@@ -495,7 +498,8 @@ def report_tables(language: str) -> list[str]:
     st.caption(axis_title)
     grid = fmt.laid_out(frame, "row", "year", measure, kind)
     grid.index.name = t("member", language)
-    show_table(grid, f"report_table_{section}", language, index=True)
+    event = show_table(grid, f"report_table_{section}", language, index=True, cell_choice=True)
+    explain_chosen_cell(frame, grid, event.selection.cells, language)
     if "method" in frame.columns:
         st.caption(t("method_table", language))
         methods = frame.pivot_table(index="row", columns="year", values="method", aggfunc="first", sort=False)
@@ -504,6 +508,43 @@ def report_tables(language: str) -> list[str]:
         show_table(methods.fillna(""), f"report_table_{section}_method", language, index=True)
     st.caption(fmt.legend(language))
     return list(frame["basis"])  # one figure per cell
+
+
+def explain_chosen_cell(frame: pd.DataFrame, grid: pd.DataFrame, cells: Sequence, language: str) -> None:
+    """Under a report table: the figure clicked in it, its basis and method, and every assumption behind
+    it with its range, rationale and evidence (from marts.dim_assumption)."""
+    chosen = [(grid.index[position], column) for position, column in cells if column in grid.columns]
+    if not chosen:
+        st.caption(t("click_a_figure", language))
+        return
+    row, year = chosen[0]
+    [cell] = frame[(frame["row"] == row) & (frame["year"].astype(str) == year)].to_dict("records")
+    st.text(
+        t("figure_explained", language).format(
+            row=row,
+            year=year,
+            figure=cell["shown"],
+            basis=fmt.basis_name(cell["basis"], language),
+            method=cell["method"] if isinstance(cell.get("method"), str) else "",
+        )
+    )
+    listed = cell.get("assumption_ids")  # null (NaN in the frame) where no assumption is behind the figure
+    identifiers = [identifier for identifier in listed.split(";") if identifier] if isinstance(listed, str) else []
+    assumptions = data.assumptions(identifiers) if identifiers else pd.DataFrame()
+    if assumptions.empty:
+        st.text(t("no_assumption_behind", language))
+        return
+    shown = pd.DataFrame(
+        {
+            t("assumption", language): assumptions["assumption_id"],
+            t("base", language): assumptions["base_value_pct"].map(fmt.FORMATS["share"]),
+            t("low", language): assumptions["low_value_pct"].map(fmt.FORMATS["share"]),
+            t("high", language): assumptions["high_value_pct"].map(fmt.FORMATS["share"]),
+            t("rationale", language): assumptions["rationale"],
+            t("evidence", language): assumptions["evidence_ids"].str.replace(";", ", "),
+        }
+    )
+    show_table(shown, f"assumptions_{row}_{year}", language)
 
 
 RENDER: dict[str, Callable[[str], list[str] | None]] = {

@@ -187,3 +187,16 @@ def report_table(section: str) -> pd.DataFrame:
         """,
         section,
     )
+
+
+def assumptions(assumption_ids: list[str]) -> pd.DataFrame:
+    """The assumptions named, with their ranges, rationales and evidence (the ids bound, never spliced)."""
+    return read(
+        """
+        select assumption_id, base_value_pct, low_value_pct, high_value_pct, rationale, evidence_ids
+        from marts.dim_assumption
+        where list_contains(?, assumption_id)
+        order by assumption_kind, assumption_id
+        """,
+        assumption_ids,
+    )

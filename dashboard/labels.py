@@ -75,6 +75,23 @@ TEXT = {
     "download_svg": {"en": "Chart as SVG", "zh-Hant": "圖表 SVG"},
     "method": {"en": "Method", "zh-Hant": "方法"},
     "method_table": {"en": "How each figure was made", "zh-Hant": "各數據之計算方法"},
+    "click_a_figure": {
+        "en": "Click a figure in the table to see the assumptions behind it, their ranges, rationales and evidence.",
+        "zh-Hant": "點選表中任一數據，即可查看其背後的假設、範圍、理由與佐證。",
+    },
+    "figure_explained": {
+        "en": "{row}, {year}: {figure} ({basis}; method: {method})",
+        "zh-Hant": "{row}，{year}年：{figure}（{basis}；計算方法：{method}）",
+    },
+    "no_assumption_behind": {
+        "en": "No assumption is behind this figure: it rests on the report's own figures.",
+        "zh-Hant": "此數據背後沒有任何假設：完全依據報告本身的數據。",
+    },
+    "assumption": {"en": "Assumption", "zh-Hant": "假設"},
+    "base": {"en": "Base (%)", "zh-Hant": "基準值（%）"},
+    "low": {"en": "Low (%)", "zh-Hant": "下限（%）"},
+    "high": {"en": "High (%)", "zh-Hant": "上限（%）"},
+    "rationale": {"en": "Rationale", "zh-Hant": "理由"},
     "trust": {"en": "How much to trust this page", "zh-Hant": "本頁數據的可信程度"},
     "trust_counts": {
         "en": "Of the {total} figures in view: {reported} reported by the report ●, {derived} derived from "

@@ -130,6 +130,48 @@ def test_report_tables_page_lays_out_a_section_as_the_address_asks(open_app, pub
         assert f"{counts.get(basis, 0)} " in panel, basis
 
 
+@pytest.mark.parametrize(("section", "language"), [("8.3.1.2.3", "en"), ("5.1.1", "zh-Hant")])
+def test_a_click_on_a_report_figure_shows_the_assumptions_behind_it(
+    published_warehouse, monkeypatch, section, language
+):
+    """One click on a cell of a report table lists that figure's assumptions with their rationales and
+    evidence, as dim_assumption holds them; a figure with none says it rests on the report alone."""
+    from labels import t
+
+    _, warehouse = published_warehouse
+    monkeypatch.setenv(WAREHOUSE_ENV, str(warehouse))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params.update({"page": "report_tables", "lang": language, "section": section})
+    app.run()
+    laid_out = app.dataframe[0].value
+    member = laid_out.index[0]
+    app.session_state[f"cells-report_table_{section}"] = {
+        "selection": {"rows": [], "columns": [], "cells": [[0, "2031"]]}
+    }
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    label = "member_label_en" if language == "en" else "member_label_zh_hant"
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            f"select assumption_ids from marts.report_tables where section = ? and year = 2031 "
+            f"and coalesce({label}, '') in (?, '') order by member_sort_order limit 1",
+            [section, member],
+        ).fetchall()
+        [(assumption_ids,)] = rows
+        expected = connection.execute(
+            "select assumption_id, rationale from marts.dim_assumption "
+            "where list_contains(string_split(?, ';'), assumption_id)",
+            [assumption_ids or ""],
+        ).fetchall()
+    texts = [element.value for element in app.text]
+    if not expected:
+        assert t("no_assumption_behind", language) in texts
+        return
+    [explained] = [table.value for table in app.dataframe if t("assumption", language) in table.value.columns]
+    assert sorted(explained[t("assumption", language)]) == sorted(identifier for identifier, _ in expected)
+    assert set(explained[t("rationale", language)]) == {rationale for _, rationale in expected}
+
+
 @pytest.mark.parametrize(
     "parameters",
     [
