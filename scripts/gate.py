@@ -122,6 +122,20 @@ from cited
 inner join marts.dim_source as sources on cited.source_id = sources.source_id
 """
 
+# Every assumption, with whether it states a rationale and names its evidence (ids of evidence rows, or the
+# explicit marker that there is none). That each listed id exists is checked on the seeds, before loading.
+ASSUMPTIONS_SQL = """
+select
+    assumption_id,
+    (length(trim(coalesce(rationale, ''))) > 0) as states_a_rationale,
+    (length(trim(coalesce(range_rationale, ''))) > 0) as states_why_its_range,
+    (
+        evidence_ids = 'no_public_evidence'
+        or (has_public_evidence and length(trim(coalesce(evidence_ids, ''))) > 0)
+    ) as names_evidence_or_none
+from marts.dim_assumption
+"""
+
 VERDICTS = ["consistent", "inconsistent", "scope_mismatch"]
 
 
@@ -130,7 +144,8 @@ def suites(settings: dict) -> list[Suite]:
 
     The gate is the one home of the rule the project's users asked great-expectations to enforce:
     every share breakdown sums to 100%, and of the evidence's rules: every cross-check has a verdict of
-    the accepted set, and every document a published figure cites has a title and a url, or says why not.
+    the accepted set, every assumption states its rationale and names its evidence (or that there is
+    none), and every document a published figure cites has a title and a url, or says why not.
     Every other rule of the marts lives in dbt's tests (see the README's table of which rule is enforced
     where); the gate does not repeat them.
     """
@@ -151,6 +166,16 @@ def suites(settings: dict) -> list[Suite]:
             [
                 gxe.ExpectColumnValuesToNotBeNull(column="verdict"),
                 gxe.ExpectColumnValuesToBeInSet(column="verdict", value_set=VERDICTS),
+                gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            ],
+        ),
+        Suite(
+            "assumptions",
+            query(ASSUMPTIONS_SQL),
+            [
+                gxe.ExpectColumnValuesToBeInSet(column="states_a_rationale", value_set=[True]),
+                gxe.ExpectColumnValuesToBeInSet(column="states_why_its_range", value_set=[True]),
+                gxe.ExpectColumnValuesToBeInSet(column="names_evidence_or_none", value_set=[True]),
                 gxe.ExpectTableRowCountToBeBetween(min_value=1),
             ],
         ),

@@ -247,3 +247,30 @@ def test_a_new_publishers_rows_put_it_on_the_chart_and_in_the_checks(warehouse_w
     assert kinds["market_size_vs_publisher"][:2] == (pytest.approx(report_2025), pytest.approx(7.5e9))
     assert kinds["regional_share_vs_publisher"][:2] == (pytest.approx(region_share), pytest.approx(45))
     assert all(verdict in VERDICTS for *_, verdict in kinds.values())
+
+
+def test_gate_refuses_an_assumption_without_rationale_or_evidence(built_warehouse, tmp_path):
+    """The gate's `assumptions` suite fails when an assumption names no evidence (nor says there is none)
+    or states no rationale, and passes on the warehouse as built."""
+    import shutil
+
+    import duckdb
+
+    from scripts.gate import run_gate
+
+    def assumptions_suite(warehouse: Path):
+        [suite] = [s for s in run_gate(warehouse, tmp_path / "docs").suites if s.name == "assumptions"]
+        return suite
+
+    assert assumptions_suite(built_warehouse.path).success
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy2(built_warehouse.path, broken)
+    with duckdb.connect(str(broken)) as connection:
+        [(first, second)] = connection.execute(
+            "select min(assumption_id), max(assumption_id) from marts.dim_assumption"
+        ).fetchall()
+        connection.execute("update marts.dim_assumption set evidence_ids = '' where assumption_id = ?", [first])
+        connection.execute("update marts.dim_assumption set rationale = '  ' where assumption_id = ?", [second])
+    suite = assumptions_suite(broken)
+    assert not suite.success
+    assert suite.passed == suite.evaluated - 2, suite.summary()
