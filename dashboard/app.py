@@ -26,6 +26,7 @@ import data
 import evidence
 import formatting as fmt
 from labels import BASIS, LANGUAGES, PAGES, t
+from widgets import show_chart, show_table
 
 BASES = ["reported", "derived", "assumption"]
 BASIS_COLOURS = ["#1f77b4", "#2ca02c", "#ff7f0e"]
@@ -79,56 +80,6 @@ def bars_height(bars: int) -> int:
     """The height of a chart of horizontal bars: a row per bar that fits its label, and room for the title,
     the x axis and a legend (Streamlit fits the whole chart, not its plot, into the height)."""
     return 28 * bars + 140
-
-
-def show_table(shown: pd.DataFrame, name: str, language: str, index: bool = False, cell_choice: bool = False):
-    """A table as shown, and the CSV of exactly that; with cell_choice, a click on a cell chooses it (the
-    event the table returns says which)."""
-    choice = {"on_select": "rerun", "selection_mode": "single-cell", "key": f"cells-{name}"} if cell_choice else {}
-    event = st.dataframe(shown, hide_index=not index, width="stretch", **choice)
-    st.download_button(
-        t("download", language),
-        shown.to_csv(index=index).encode("utf-8"),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key=f"csv-{name}",
-    )
-    return event
-
-
-def show_chart(chart: alt.TopLevelMixin, name: str, language: str) -> None:
-    """A chart, and buttons that draw it as PNG or SVG when clicked (vl-convert, as Vega-Lite draws it)."""
-    st.altair_chart(chart, width="stretch")
-
-    # drawn only when clicked: a page pays nothing for the buttons
-    def png() -> bytes:
-        import vl_convert
-
-        return vl_convert.vegalite_to_png(chart.to_json(), scale=2)
-
-    def svg() -> str:
-        import vl_convert
-
-        return vl_convert.vegalite_to_svg(chart.to_json())
-
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
-        t("download_png", language),
-        png,
-        file_name=f"{name}.png",
-        mime="image/png",
-        on_click="ignore",
-        key=f"png-{name}",
-    )
-    right.download_button(
-        t("download_svg", language),
-        svg,
-        file_name=f"{name}.svg",
-        mime="image/svg+xml",
-        on_click="ignore",
-        key=f"svg-{name}",
-    )
 
 
 def overview(language: str) -> list[str]:

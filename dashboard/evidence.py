@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import altair as alt
 import data
+import formatting as fmt
 import pandas as pd
 import streamlit as st
 from labels import t
+from widgets import show_chart, show_table
 
 TEXT = {
     "evidence_chart": {
@@ -186,15 +188,18 @@ def chart(paths: pd.DataFrame, language: str) -> None:
     others = names.mark_text(align="left", dx=6, fontSize=10).transform_filter("!datum.is_report")
     report = names.mark_text(align="left", dx=6, fontSize=12, fontWeight="bold").transform_filter("datum.is_report")
     st.text(say("evidence_chart", language))
-    st.altair_chart((lines + stated + derived + others + report).properties(height=560), width="stretch")
+    show_chart((lines + stated + derived + others + report).properties(height=560), "evidence_publishers", language)
 
 
-def highlight(row: pd.Series, verdicts: pd.Series) -> list[str]:
-    colour = VERDICT_COLOURS.get(verdicts[row.name])
-    return [f"background-color: {colour}" if colour else ""] * len(row)
+def figure(value: float, unit: str, basis: str) -> str:
+    """A check's figure in the unit it is shown in, three significant places, marked with its basis."""
+    shown = in_display_unit(value, unit)
+    return fmt.marked(f"{shown:,.3g}" if abs(shown) < 1000 else f"{shown:,.0f}", basis)
 
 
 def checks_table(checks: pd.DataFrame, language: str) -> None:
+    """Every check, its two figures each marked with its basis; the inconsistent and scope-mismatched first
+    within each kind, as the verdict column says (the table is text, so its CSV is what is shown)."""
     description = "description_en" if language == "en" else "description_zh_hant"
     table = pd.DataFrame(
         {
@@ -202,28 +207,24 @@ def checks_table(checks: pd.DataFrame, language: str) -> None:
             say("subject", language): checks["subject"],
             say("left", language): checks["left_label"],
             say("left_value", language): [
-                round(in_display_unit(v, u), 3) for v, u in zip(checks["left_figure"], checks["left_unit"], strict=True)
+                figure(v, u, b)
+                for v, u, b in zip(checks["left_figure"], checks["left_unit"], checks["left_basis"], strict=True)
             ],
             say("right", language): checks["right_label"],
             say("right_value", language): [
-                round(in_display_unit(v, u), 3)
-                for v, u in zip(checks["right_figure"], checks["right_unit"], strict=True)
+                figure(v, u, b)
+                for v, u, b in zip(checks["right_figure"], checks["right_unit"], checks["right_basis"], strict=True)
             ],
             say("unit", language): checks["left_unit"].map(display_unit),
-            say("ratio", language): checks["ratio"].round(3),
+            say("ratio", language): checks["ratio"].map(lambda ratio: f"{ratio:,.3g}×" if pd.notna(ratio) else ""),
             say("verdict", language): checks["verdict"].map(lambda verdict: VERDICTS[verdict][language]),
-            say("explanation", language): checks["explanation"],
-            say("description", language): checks[description],
+            say("explanation", language): checks["explanation"].fillna(""),
+            say("description", language): checks[description].fillna(""),
         }
     ).reset_index(drop=True)
-    verdicts = checks["verdict"].reset_index(drop=True)
     st.text(say("checks_table", language))
-    st.dataframe(
-        table.style.apply(highlight, axis=1, verdicts=verdicts).format(precision=3),
-        hide_index=True,
-        width="stretch",
-        height=640,
-    )
+    shading = [VERDICT_COLOURS.get(verdict, "") for verdict in checks["verdict"]]
+    show_table(table, "cross_checks", language, row_colours=shading)
 
 
 def summary(checks: pd.DataFrame, language: str) -> None:
@@ -232,16 +233,21 @@ def summary(checks: pd.DataFrame, language: str) -> None:
         .pivot_table(
             index="check_kind", columns="verdict", values="check_id", aggfunc="count", fill_value=0, sort=False
         )
+        .astype(str)
         .reset_index()
         .rename(columns={"check_kind": say("kind", language)})
     )
+    counts.columns.name = None
     st.text(say("verdict_summary", language))
-    st.dataframe(counts, hide_index=True, width="stretch")
+    show_table(counts, "cross_check_verdicts", language)
 
 
-def render(language: str) -> None:
+def render(language: str) -> list[str]:
     checks = cross_checks()
+    paths = external_paths()
     headline(checks, language)
-    chart(external_paths(), language)
+    chart(paths, language)
     summary(checks, language)
     checks_table(checks, language)
+    # the figures in view: every point of the chart and both figures of every check
+    return [*paths["basis"], *checks["left_basis"], *checks["right_basis"]]

@@ -302,7 +302,7 @@ def test_evidence_page_states_the_scope_gap_from_the_checks_and_lists_every_chec
         ).fetchone()
     reported_2025 = next(r["value"] for r in read_seed("report/report_market_size.csv") if r["year"] == "2025")
     app = open_app("evidence", language)
-    statement = app.text[0].value
+    [statement] = [text.value for text in app.text if label in text.value]
     assert f"{float(reported_2025):.2f}" in statement and f"{right / 1e9:.2f}" in statement
     assert label in statement and f"{left / 1e9:.1f}" in statement and f"{100 * right / left:.0f}%" in statement
     tables = [frame.value for frame in app.dataframe]
