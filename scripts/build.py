@@ -61,12 +61,12 @@ from scripts.publish import (
 
 # Settings that dbt's state comparison does not see (vars, profiles): a change to them means a full build.
 PROJECT_SETTINGS = ["dbt_project.yml", "profiles/profiles.yml"]
-# Free space a build needs beside the published file, as measured on a 9 MB warehouse: an incremental
-# build's staging copy and dbt's rebuilt tables peak at 1.2 times the published file, a first build at
-# 11 MB, and the Data Docs take 4.5 MB; each is rounded up here. test_build_failures checks the sum
-# against the peak it measures.
-STAGING_GROWTH = 1.5
-FIRST_BUILD_BYTES = 12 * 2**20
+# Free space a build needs beside the published file, as measured on an 18.6 MB warehouse (with the
+# evidence marts and every figure's list of assumptions): an incremental build's staging copy and dbt's
+# rebuilt tables peak at 1.9 times the published file, a first build writes about 19 MB, and the Data Docs
+# take 4.5 MB; each is rounded up here. test_build_failures checks the sum against the peak it measures.
+STAGING_GROWTH = 2.5
+FIRST_BUILD_BYTES = 32 * 2**20
 DOCS_BYTES = 6 * 2**20
 # how the C library, and so DuckDB's messages, say ENOSPC
 DISK_FULL = os.strerror(errno.ENOSPC)

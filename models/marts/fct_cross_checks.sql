@@ -205,18 +205,31 @@ market_growth_vs_company_growth as (
         and global_market.yoy_growth_pct is not null
 ),
 
--- The report's period labels as printed ("2027-2031"), read as their first and last year.
+-- The report's period labels as printed ("2027-2031"), read as their first and last year. Only a label
+-- printed as a span of two years is read: the text is as printed, so anything else is no label to check.
+label_spans as (
+    select
+        statement_id,
+        source_id,
+        bears_on,
+        edition,
+        value_as_printed
+    from statements
+    where
+        bears_on in ('forecast_period_label', 'cagr_period_label')
+        and {{ regex_full_match('value_as_printed', '[0-9]{4}-[0-9]{4}') }}
+),
+
 labels as (
     select
-        statements.statement_id,
-        statements.source_id,
-        statements.bears_on,
-        statements.edition,
-        statements.value_as_printed,
-        cast({{ dbt.split_part('statements.value_as_printed', "'-'", 1) }} as integer) as label_first_year,
-        cast({{ dbt.split_part('statements.value_as_printed', "'-'", 2) }} as integer) as label_last_year
-    from statements
-    where statements.bears_on in ('forecast_period_label', 'cagr_period_label')
+        statement_id,
+        source_id,
+        bears_on,
+        edition,
+        value_as_printed,
+        cast({{ dbt.split_part('value_as_printed', "'-'", 1) }} as integer) as label_first_year,
+        cast({{ dbt.split_part('value_as_printed', "'-'", 2) }} as integer) as label_last_year
+    from label_spans
 ),
 
 -- 4. The years each label names (inclusively) against the years after the report's base year.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import publish_project_copy
+from conftest import publish_project_copy, read_seed
 
 from scripts import build as pipeline
 from scripts.gate import run_gate, suites
@@ -239,12 +239,15 @@ def test_rebuild_after_editing_a_seed_builds_only_what_changed_and_matches_a_ful
     project = copy_project(tmp_path / "project")
     incremental = tmp_path / "incremental" / "warehouse.duckdb"
     assert pipeline.build(project_dir=project, published=incremental) == 0
+    # one point of share from NVIDIA to the others, whatever the seed assumes today
+    shares = {row["company_id"]: row["share_pct"] for row in read_seed(COMPANY, project)}
+    moved = {company: f"{float(shares[company]) + change:.1f}" for company, change in (("nvidia", -1), ("others", 1))}
     edit_seed(
         project,
         COMPANY,
-        lambda raw: raw.replace(b"nvidia,2025,34.0", b"nvidia,2025,33.0").replace(
-            b"others,2025,25.0", b"others,2025,26.0"
-        ),
+        lambda raw: raw.replace(
+            f",nvidia,2025,{shares['nvidia']},".encode(), f",nvidia,2025,{moved['nvidia']},".encode()
+        ).replace(f",others,2025,{shares['others']},".encode(), f",others,2025,{moved['others']},".encode()),
     )
 
     assert pipeline.build(project_dir=project, published=incremental) == 0
@@ -253,10 +256,12 @@ def test_rebuild_after_editing_a_seed_builds_only_what_changed_and_matches_a_ful
         nvidia = connection.execute(
             "select share_pct from marts.fct_company_share where company_id = 'nvidia'"
         ).fetchone()
-    assert (kind, nvidia) == ("incremental", (33.0,))
-    assert 0 < nodes < 100
+    assert (kind, nvidia) == ("incremental", (float(moved["nvidia"]),))
     full = tmp_path / "full" / "warehouse.duckdb"
     assert pipeline.build(full=True, project_dir=project, published=full) == 0
+    with duckdb.connect(str(full), read_only=True) as connection:
+        [(every_node,)] = connection.execute("select dbt_nodes_passed from meta.build_info").fetchall()
+    assert 0 < nodes < every_node
     assert mart_checksums(incremental) == mart_checksums(full)
 
 
