@@ -481,7 +481,7 @@ def explain_chosen_cell(frame: pd.DataFrame, grid: pd.DataFrame, cells: Sequence
     )
     listed = cell.get("assumption_ids")  # null (NaN in the frame) where no assumption is behind the figure
     identifiers = [identifier for identifier in listed.split(";") if identifier] if isinstance(listed, str) else []
-    assumptions = data.assumptions(identifiers) if identifiers else pd.DataFrame()
+    assumptions = data.assumptions(";".join(identifiers)) if identifiers else pd.DataFrame()
     if assumptions.empty:
         st.text(t("no_assumption_behind", language))
         return

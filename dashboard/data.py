@@ -189,13 +189,14 @@ def report_table(section: str) -> pd.DataFrame:
     )
 
 
-def assumptions(assumption_ids: list[str]) -> pd.DataFrame:
-    """The assumptions named, with their ranges, rationales and evidence (the ids bound, never spliced)."""
+def assumptions(assumption_ids: str) -> pd.DataFrame:
+    """The assumptions a figure lists (its `assumption_ids`, `;` between them), with their ranges, rationales
+    and evidence. The list is bound, never spliced, and matched whole-id by standard SQL every engine runs."""
     return read(
         """
         select assumption_id, base_value_pct, low_value_pct, high_value_pct, rationale, evidence_ids
         from marts.dim_assumption
-        where list_contains(?, assumption_id)
+        where position(';' || assumption_id || ';' in ';' || ? || ';') > 0
         order by assumption_kind, assumption_id
         """,
         assumption_ids,

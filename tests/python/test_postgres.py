@@ -338,7 +338,13 @@ THINK_SECONDS = 0.1
 PUBLISH_DEADLINE_SECONDS = 600
 READER_LOGIN = "acm_load_reader"
 # the arguments of the dashboard's queries, by parameter name: one view of each page
-QUERY_ARGUMENTS = {"geography_id": "global", "breakdown_id": "application", "year": 2031, "section": "5.1.1"}
+QUERY_ARGUMENTS = {
+    "geography_id": "global",
+    "breakdown_id": "application",
+    "year": 2031,
+    "section": "5.1.1",
+    "assumption_ids": "geography_share__china__2031;segment_share__china__application__machine_learning__2031",
+}
 # dashboard/data.py's functions that are no query on the marts (build_info reads DuckDB's meta schema)
 NOT_MART_QUERIES = {"read", "is_published", "file_version", "build_info"}
 
