@@ -127,10 +127,10 @@ def geography_values(year: int, breakdown_id: str | None) -> pd.DataFrame:
             f.segment_id, s.label_en as segment_en, s.label_zh_hant as segment_zh_hant,
             s.sort_order as segment_sort_order, f.value_usd, m.value_usd as geography_value_usd, f.share_pct, f.basis
         from marts.fct_segment_forecast as f
-        inner join marts.dim_geography as g using (geography_id)
+        inner join marts.dim_geography as g on f.geography_id = g.geography_id
         inner join marts.dim_geography as p on g.parent_geography_id = p.geography_id
-        inner join marts.dim_segment as s using (breakdown_id, segment_id)
-        inner join marts.fct_market_size as m using (geography_id, year)
+        inner join marts.dim_segment as s on f.breakdown_id = s.breakdown_id and f.segment_id = s.segment_id
+        inner join marts.fct_market_size as m on f.geography_id = m.geography_id and f.year = m.year
         where f.year = ? and f.breakdown_id = ? and g.geography_level <> 'global'
         order by g.sort_order, s.sort_order
         """,
