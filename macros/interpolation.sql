@@ -39,28 +39,21 @@
     / ({{ bracket }}.next_anchor_year - {{ bracket }}.previous_anchor_year)
 {%- endmacro %}
 
-{#- Every series of `anchors` (one per distinct combination of `keys`) in every year of `years`, its
-    `value_column` linear in time between the anchor years around it: each year's shares are then one
-    weighted mix of two complete breakdowns that each sum to 100, so every year sums to 100 too, by
-    construction. A year outside the anchors gets a null value, which the not_null tests report. The
-    basis and source are those of the weaker of the two anchors. -#}
-{% macro interpolate_linearly(anchors, years, keys, value_column) %}
+{#- Every series of `anchors` (one per distinct combination of `keys`) in every year of `years`, with
+    what its value there rests on: the basis and source of the weaker of the anchors around the year
+    (int_figures__simulated computes the values themselves, linear between those anchors). A year
+    outside the anchors has no anchor on one side, and its value is left empty there. -#}
+{% macro interpolated_labels(anchors, years, keys) %}
     select
         {% for key in keys %}bracketed.{{ key }},
         {% endfor %}bracketed.year,
-        case
-            when bracketed.previous_anchor_year = bracketed.next_anchor_year then bracketed.previous_value
-            else
-                bracketed.previous_value
-                + (bracketed.next_value - bracketed.previous_value) * {{ anchor_position('bracketed') }}
-        end as {{ value_column }},
         {{ combine_basis(['bracketed.previous_basis', 'bracketed.next_basis']) }} as basis,
         {{ weakest_source(['bracketed.previous_', 'bracketed.next_']) }} as source_id
     from (
         {{ bracket_by_anchor_years(
             '(select ' ~ ('members.' ~ keys | join(', members.')) ~ ', ' ~ years ~ '.year from (select distinct '
             ~ keys | join(', ') ~ ' from ' ~ anchors ~ ') as members cross join ' ~ years ~ ')',
-            anchors, keys, value_column
+            anchors, keys, 'year'
         ) }}
     ) as bracketed
 {% endmacro %}

@@ -1,11 +1,17 @@
--- Region shares of the globe and country shares of their region, linear in time between the assumed
--- anchor years (the same macro as the segment shares).
+-- One row per geography below the globe and year: its share of its parent in the base case
+-- (int_figures__simulated, run 0: renormalised, linear in time between the assumed anchor years) and
+-- what the share rests on (the weaker of the anchors around the year).
 with anchors as (
     select * from {{ ref('stg_assumptions__geography_shares') }}
 ),
 
 geographies as (
     select * from {{ ref('stg_reference__geographies') }}
+),
+
+base_figures as (
+    select * from {{ ref('int_figures__scenarios') }}
+    where run_id = 0 and figure_kind = 'market_size'
 ),
 
 days as (
@@ -16,22 +22,26 @@ years as (
     select distinct year from days
 ),
 
-interpolated as (
-    {{ interpolate_linearly('anchors', 'years', ['geography_id'], 'share_pct') }}
+labelled as (
+    {{ interpolated_labels('anchors', 'years', ['geography_id']) }}
 ),
 
 final as (
     select
-        {{ surrogate_key(['interpolated.geography_id', 'interpolated.year']) }} as geography_share_id,
-        interpolated.geography_id,
+        {{ surrogate_key(['labelled.geography_id', 'labelled.year']) }} as geography_share_id,
+        labelled.geography_id,
         geographies.parent_geography_id,
-        interpolated.year,
-        interpolated.share_pct,
-        interpolated.basis,
-        interpolated.source_id
-    from interpolated
+        labelled.year,
+        base_figures.share_pct,
+        labelled.basis,
+        labelled.source_id
+    from labelled
     inner join geographies
-        on interpolated.geography_id = geographies.geography_id
+        on labelled.geography_id = geographies.geography_id
+    left join base_figures
+        on
+            labelled.geography_id = base_figures.geography_id
+            and labelled.year = base_figures.year
 )
 
 select * from final

@@ -1,5 +1,7 @@
--- Top down: the global series is split among regions by their shares, and each region among its
--- countries (and rest-of-region member). Children therefore add up to their parent in every year.
+-- One row per geography and year: its value in the base case (int_figures__simulated, run 0: top down,
+-- the global series split among regions by their shares and each region among its countries and
+-- rest-of-region member, so children add up to their parent in every year) and what it rests on (the
+-- weaker of its parent's value and its share).
 with market_size as (
     select * from {{ ref('int_market_size__interpolated') }}
 ),
@@ -8,13 +10,16 @@ shares as (
     select * from {{ ref('int_geography_shares__interpolated') }}
 ),
 
-global_values as (
+base_figures as (
+    select * from {{ ref('int_figures__scenarios') }}
+    where run_id = 0 and figure_kind = 'market_size'
+),
+
+global_labels as (
     select
         geography_id,
         cast(null as {{ dbt.type_string() }}) as parent_geography_id,
         year,
-        value_usd,
-        cast(null as {{ type_double() }}) as share_of_parent_pct,
         basis,
         source_id,
         method
@@ -22,40 +27,44 @@ global_values as (
     where geography_id = 'global'
 ),
 
-region_values as (
+region_labels as (
     select
         allocated.*,
         'allocated' as method
-    from ({{ allocate_by_share('global_values', 'shares') }}) as allocated
+    from ({{ allocated_labels('global_labels', 'shares') }}) as allocated
 ),
 
-country_values as (
+country_labels as (
     select
         allocated.*,
         'allocated' as method
-    from ({{ allocate_by_share('region_values', 'shares') }}) as allocated
+    from ({{ allocated_labels('region_labels', 'shares') }}) as allocated
 ),
 
 unioned as (
-    select * from global_values
+    select * from global_labels
     union all
-    select * from region_values
+    select * from region_labels
     union all
-    select * from country_values
+    select * from country_labels
 ),
 
 final as (
     select
-        {{ surrogate_key(['geography_id', 'year']) }} as market_size_id,
-        geography_id,
-        parent_geography_id,
-        year,
-        value_usd,
-        share_of_parent_pct,
-        basis,
-        method,
-        source_id
+        {{ surrogate_key(['unioned.geography_id', 'unioned.year']) }} as market_size_id,
+        unioned.geography_id,
+        unioned.parent_geography_id,
+        unioned.year,
+        base_figures.value_usd,
+        base_figures.share_pct as share_of_parent_pct,
+        unioned.basis,
+        unioned.method,
+        unioned.source_id
     from unioned
+    inner join base_figures
+        on
+            unioned.geography_id = base_figures.geography_id
+            and unioned.year = base_figures.year
 )
 
 select * from final

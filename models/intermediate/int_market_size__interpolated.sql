@@ -1,11 +1,18 @@
--- Reported years keep the report's figure; the years between grow at the constant rate joining them, and
--- the years before the first are discounted back at the assumed rate.
+-- One row per geography with a reported size (the globe) and year: the base case's market
+-- (int_market_size__simulated, run 0) with what it rests on. Reported years keep the report's figure
+-- (stated); the years between grow at the constant rate joining them (interpolated, derived); the years
+-- before the first are discounted back at the assumed rate (extrapolated, assumed, naming it).
 with reported_size as (
     select * from {{ ref('stg_report__market_size') }}
 ),
 
 assumed_growth as (
     select * from {{ ref('stg_assumptions__market_growth') }}
+),
+
+simulated as (
+    select * from {{ ref('int_market_size__simulated') }}
+    where run_id = 0
 ),
 
 days as (
@@ -42,20 +49,7 @@ sized as (
     select
         bracketed.geography_id,
         bracketed.year,
-        case
-            when bracketed.previous_anchor_year = bracketed.year
-                then bracketed.previous_value
-            -- between two reported sizes: constant growth from one to the other
-            when bracketed.previous_anchor_year is not null and bracketed.next_anchor_year is not null
-                then
-                    bracketed.previous_value
-                    * power(bracketed.next_value / bracketed.previous_value, {{ anchor_position('bracketed') }})
-            -- before the first reported size: discounted back at the assumed growth rate
-            when bracketed.previous_anchor_year is null
-                then
-                    bracketed.next_value
-                    / power(1 + assumed_growth.cagr_pct / 100, bracketed.next_anchor_year - bracketed.year)
-        end as value_usd,
+        simulated.value_usd,
         case
             when bracketed.previous_anchor_year = bracketed.year then bracketed.previous_basis
             when bracketed.previous_anchor_year is not null and bracketed.next_anchor_year is not null
@@ -75,6 +69,10 @@ sized as (
         end as method,
         case when bracketed.previous_anchor_year is null then assumed_growth.assumption_id end as assumption_id
     from bracketed
+    inner join simulated
+        on
+            bracketed.geography_id = simulated.geography_id
+            and bracketed.year = simulated.year
     left join assumed_growth
         on
             bracketed.geography_id = assumed_growth.geography_id

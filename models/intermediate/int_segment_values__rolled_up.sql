@@ -1,12 +1,19 @@
--- Bottom up: every geography's segment value is the sum of its leaves' (a leaf is its own only leaf), so
--- segment values add up across geographies as well as to each geography's total. The basis of a sum is
--- that of its weakest leaves, and its source theirs (the first, if they differ).
+-- One row per geography, breakdown, segment and year: every geography's segment value in the base case
+-- (int_figures__simulated, run 0: bottom up, the sum of its leaves', a leaf being its own only leaf, so
+-- segment values add up across geographies as well as to each geography's total) with its share of its
+-- geography, and what it rests on: the basis of its weakest leaves, and their source (the first, if they
+-- differ).
 with leaf_values as (
     select * from {{ ref('int_segment_values__allocated') }}
 ),
 
 ancestry as (
     select * from {{ ref('int_geographies__ancestry') }}
+),
+
+base_figures as (
+    select * from {{ ref('int_figures__scenarios') }}
+    where run_id = 0 and figure_kind = 'segment_value'
 ),
 
 leaf_values_by_ancestor as (
@@ -16,7 +23,6 @@ leaf_values_by_ancestor as (
         leaf_values.breakdown_id,
         leaf_values.segment_id,
         leaf_values.year,
-        leaf_values.value_usd,
         leaf_values.source_id,
         {{ basis_rank('leaf_values.basis') }} as basis_rank
     from leaf_values
@@ -31,7 +37,6 @@ ranked as (
         breakdown_id,
         segment_id,
         year,
-        value_usd,
         basis_rank,
         source_id,
         max(basis_rank) over (partition by geography_id, breakdown_id, segment_id, year) as weakest_basis_rank
@@ -44,8 +49,6 @@ rolled_up as (
         breakdown_id,
         segment_id,
         year,
-        -- added leaf by leaf in a fixed order, so that every rebuild gives the same bits
-        {{ ordered_sum('value_usd', 'leaf_geography_id') }} as value_usd,
         max(basis_rank) as basis_rank,
         -- a leaf is its own only leaf: its value is allocated, not summed
         case
@@ -59,16 +62,24 @@ rolled_up as (
 
 final as (
     select
-        {{ surrogate_key(['geography_id', 'breakdown_id', 'segment_id', 'year']) }} as segment_value_id,
-        geography_id,
-        breakdown_id,
-        segment_id,
-        year,
-        value_usd,
-        {{ basis_from_rank('basis_rank') }} as basis,
-        method,
-        source_id
+        {{ surrogate_key(['rolled_up.geography_id', 'rolled_up.breakdown_id', 'rolled_up.segment_id', 'rolled_up.year']) }}
+            as segment_value_id,
+        rolled_up.geography_id,
+        rolled_up.breakdown_id,
+        rolled_up.segment_id,
+        rolled_up.year,
+        base_figures.value_usd,
+        base_figures.share_pct,
+        {{ basis_from_rank('rolled_up.basis_rank') }} as basis,
+        rolled_up.method,
+        rolled_up.source_id
     from rolled_up
+    inner join base_figures
+        on
+            rolled_up.geography_id = base_figures.geography_id
+            and rolled_up.breakdown_id = base_figures.breakdown_id
+            and rolled_up.segment_id = base_figures.segment_id
+            and rolled_up.year = base_figures.year
 )
 
 select * from final

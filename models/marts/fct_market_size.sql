@@ -2,6 +2,11 @@ with geography_values as (
     select * from {{ ref('int_geography_values__allocated') }}
 ),
 
+bands as (
+    select * from {{ ref('int_figures__banded') }}
+    where figure_kind = 'market_size'
+),
+
 value_assumptions as (
     select * from {{ ref('int_values__assumptions_traced') }}
 ),
@@ -25,6 +30,12 @@ final as (
         {{ year_start_date('geography_values.year') }} as year_start_date,
         geography_values.value_usd,
         geography_values.share_of_parent_pct,
+        bands.value_usd_p05,
+        bands.value_usd_p50,
+        bands.value_usd_p95,
+        bands.share_pct_p05 as share_of_parent_pct_p05,
+        bands.share_pct_p50 as share_of_parent_pct_p50,
+        bands.share_pct_p95 as share_of_parent_pct_p95,
         geography_values.basis,
         geography_values.method,
         assumption_lists.assumption_ids,
@@ -39,6 +50,10 @@ final as (
             'geography_values.value_usd', ['geography_values.geography_id'], 'geography_values.year'
         ) }} as forecast_cagr_pct
     from geography_values
+    left join bands
+        on
+            geography_values.geography_id = bands.geography_id
+            and geography_values.year = bands.year
     left join assumption_lists
         on
             geography_values.geography_id = assumption_lists.geography_id

@@ -6,6 +6,11 @@ geographies as (
     select * from {{ ref('stg_reference__geographies') }}
 ),
 
+bands as (
+    select * from {{ ref('int_figures__banded') }}
+    where figure_kind = 'segment_value'
+),
+
 value_assumptions as (
     select * from {{ ref('int_values__assumptions_traced') }}
 ),
@@ -32,16 +37,13 @@ final as (
         segment_values.year,
         {{ year_start_date('segment_values.year') }} as year_start_date,
         segment_values.value_usd,
-        -- each segment's part of the sum of its geography's segments in the breakdown, added in segment
-        -- order so that every rebuild gives the same bits
-        100 * segment_values.value_usd / nullif(
-            sum(segment_values.value_usd) over (
-                partition by segment_values.geography_id, segment_values.breakdown_id, segment_values.year
-                order by segment_values.segment_id
-                rows between unbounded preceding and unbounded following
-            ),
-            0
-        ) as share_pct,
+        segment_values.share_pct,
+        bands.value_usd_p05,
+        bands.value_usd_p50,
+        bands.value_usd_p95,
+        bands.share_pct_p05,
+        bands.share_pct_p50,
+        bands.share_pct_p95,
         {{ yoy_growth_pct(
             'segment_values.value_usd',
             ['segment_values.geography_id', 'segment_values.breakdown_id', 'segment_values.segment_id'],
@@ -64,6 +66,12 @@ final as (
     from segment_values
     inner join geographies
         on segment_values.geography_id = geographies.geography_id
+    left join bands
+        on
+            segment_values.geography_id = bands.geography_id
+            and segment_values.breakdown_id = bands.breakdown_id
+            and segment_values.segment_id = bands.segment_id
+            and segment_values.year = bands.year
     left join assumption_lists
         on
             segment_values.geography_id = assumption_lists.geography_id

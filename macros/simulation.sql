@@ -1,0 +1,166 @@
+{#- Portable random numbers and inverse CDFs for the simulation (docs/simulation.md).
+
+    A draw's uniform number u(seed, draw_id, stream_id) in (0, 1) comes from integer arithmetic that
+    DuckDB, PostgreSQL and Spark compute alike, never from an engine's random() or hash(): a keyed
+    permutation of the integers modulo the prime p = 2^31 - 1 in the style of the MiMC cipher, each
+    round x -> ((x + key + c_i) mod p)^5 mod p. x -> x^5 is a permutation modulo p because 5 does not
+    divide p - 1; every operand is below p < 2^31, so every product stays below 2^62 and no engine
+    overflows a bigint; every operand is non-negative, so `%` means the same everywhere; nothing is
+    divided until the last step, one correctly rounded double division. Four rounds absorb the draw,
+    four more the stream (draw_state + stream_id): a draw's first four rounds are shared by all its
+    streams, so a model can compute them once per draw. The round constants are the first 31 bits of
+    the fractional parts of the square roots of the first eight primes (as SHA-256 takes its own),
+    constants nobody chose. draw_id and stream_id must be non-negative integers. -#}
+
+{% macro simulation_modulus() -%}
+    2147483647
+{%- endmacro %}
+
+{% macro simulation_round_constants() -%}
+    {{ return([889516851, 1572067138, 506952121, 1386740381, 679946559, 1300411462, 264367317, 770729612]) }}
+{%- endmacro %}
+
+{#- A select of `keep` from `relation` with `state_expression` (a non-negative integer) run through the
+    rounds of simulation_round_constants() numbered `rounds`, as the column `as_column`. The seed is a
+    compile-time integer (a var); it is reduced modulo p here, so any integer will do. -#}
+{% macro simulation_permute(relation, state_expression, keep, seed, rounds, as_column) -%}
+    {%- set p = simulation_modulus() | int -%}
+    {%- set constants = simulation_round_constants() -%}
+    {%- set key = seed | int % p -%}
+    {%- set columns = keep | join(', ') ~ (', ' if keep else '') -%}
+    {%- set ns = namespace(sql='select ' ~ columns ~ '(cast(' ~ state_expression ~ ' as bigint) % ' ~ p ~ ') as simulation_state from ' ~ relation) -%}
+    {%- for round in rounds -%}
+        {%- set y = '((simulation_state + ' ~ ((key + constants[round]) % p) ~ ') % ' ~ p ~ ')' -%}
+        {%- set y4 = '((((' ~ y ~ ' * ' ~ y ~ ') % ' ~ p ~ ') * ((' ~ y ~ ' * ' ~ y ~ ') % ' ~ p ~ ')) % ' ~ p ~ ')' -%}
+        {%- set ns.sql = 'select ' ~ columns ~ '((' ~ y4 ~ ' * ' ~ y ~ ') % ' ~ p ~ ') as simulation_state from (' ~ ns.sql ~ ') as simulation_round_' ~ round -%}
+    {%- endfor -%}
+    select {{ columns }}simulation_state as {{ as_column }} from ({{ ns.sql }}) as simulation_permuted
+{%- endmacro %}
+
+{#- Each row of `relation` (its `keep` columns) with `draw_state`: the draw's state after its four
+    rounds, which every stream of the draw starts from. -#}
+{% macro simulation_draw_states(relation, draw_column, keep, seed) -%}
+    {{ simulation_permute(relation, draw_column, keep, seed, [0, 1, 2, 3], 'draw_state') }}
+{%- endmacro %}
+
+{#- Each row of `relation` (its `keep` columns) with `u`, the uniform number of its draw (given by its
+    draw_state, from simulation_draw_states) and stream, in (0, 1): (x + 0.5) / p for x in 0 .. p - 1. -#}
+{% macro simulation_uniforms(relation, draw_state_column, stream_column, keep, seed) -%}
+    {%- set p = simulation_modulus() | int -%}
+    select
+        {{ keep | join(', ') ~ (',' if keep else '') }}
+        (cast(stream_state as {{ type_double() }}) + 0.5) / cast({{ p }} as {{ type_double() }}) as u
+    from (
+        {{ simulation_permute(
+            relation,
+            '(' ~ draw_state_column ~ ' + (cast(' ~ stream_column ~ ' as bigint) % ' ~ p ~ '))',
+            keep, seed, [4, 5, 6, 7], 'stream_state'
+        ) }}
+    ) as simulation_streams
+{%- endmacro %}
+
+{#- Both steps at once: each row of `relation` (its `keep` columns) with `u` for its draw and stream. -#}
+{% macro simulation_uniform_draws(relation, draw_column, stream_column, keep, seed) -%}
+    {{ simulation_uniforms(
+        '(' ~ simulation_draw_states(relation, draw_column, keep + ([] if stream_column in keep else [stream_column]), seed) ~ ') as simulation_draws',
+        'draw_state', stream_column, keep, seed
+    ) }}
+{%- endmacro %}
+
+{#- The u-quantile of the triangular distribution from `low` through `mode` to `high`: its inverse CDF,
+    exact (only +, -, *, / and sqrt, which IEEE 754 rounds correctly on every engine). The comparison
+    u < (mode - low) / (high - low) is multiplied out so that a zero-width range (low = high) gives low
+    without dividing by zero. -#}
+{% macro triangular_quantile(u, low, mode, high) -%}
+    case
+        when {{ high }} <= {{ low }} then {{ low }}
+        when {{ u }} * ({{ high }} - {{ low }}) < {{ mode }} - {{ low }}
+            then {{ low }} + sqrt({{ u }} * ({{ high }} - {{ low }}) * ({{ mode }} - {{ low }}))
+        else {{ high }} - sqrt((1 - {{ u }}) * ({{ high }} - {{ low }}) * ({{ high }} - {{ mode }}))
+    end
+{%- endmacro %}
+
+{#- The standard normal's u-quantile, Abramowitz and Stegun 26.2.23 (absolute error below 4.5e-4),
+    written once for both tails through the tail probability min(u, 1 - u). -#}
+{% macro normal_quantile_approx(u) -%}
+    {%- set t = 'sqrt(-2 * ln(least(' ~ u ~ ', 1 - ' ~ u ~ ')))' -%}
+    (
+        case when {{ u }} < 0.5 then -1 else 1 end
+        * (
+            {{ t }}
+            - (2.515517 + 0.802853 * {{ t }} + 0.010328 * {{ t }} * {{ t }})
+            / (1 + 1.432788 * {{ t }} + 0.189269 * {{ t }} * {{ t }} + 0.001308 * {{ t }} * {{ t }} * {{ t }})
+        )
+    )
+{%- endmacro %}
+
+{#- The u-quantile of the PERT distribution from `low` through `mode` to `high`: low + (high - low) x,
+    x the u-quantile of Beta(a, b) with a = 1 + 4 (mode - low) / (high - low) and b = 6 - a. The Beta
+    quantile has no closed form: this is Abramowitz and Stegun's 26.5.22 approximation,
+    x = a / (a + b exp(2w)), from the normal quantile above. It is monotone in u, needs one uniform
+    number and runs on every engine from +, -, *, /, sqrt, ln and exp; its error against the exact
+    quantile is at most 0.3% of the range for a mode in the middle third of the range and grows to 7%
+    for a mode at an end (tests/python/test_simulation.py measures it): for a range whose base sits
+    at an end, use the triangular distribution. A zero-width range gives low. -#}
+{% macro pert_quantile(u, low, mode, high) -%}
+    {%- set range = '(' ~ high ~ ' - ' ~ low ~ ')' -%}
+    {%- set a = '(1 + 4 * (' ~ mode ~ ' - ' ~ low ~ ') / ' ~ range ~ ')' -%}
+    {%- set b = '(1 + 4 * (' ~ high ~ ' - ' ~ mode ~ ') / ' ~ range ~ ')' -%}
+    {#- A and S state 26.5.22 with the upper-tail normal quantile: the lower one of 1 - u -#}
+    {%- set y = '(-' ~ normal_quantile_approx(u) ~ ')' -%}
+    {%- set lam = '((' ~ y ~ ' * ' ~ y ~ ' - 3) / 6)' -%}
+    {%- set h = '(2 / (1 / (2 * ' ~ a ~ ' - 1) + 1 / (2 * ' ~ b ~ ' - 1)))' -%}
+    {%- set w = '(' ~ y ~ ' * sqrt(' ~ h ~ ' + ' ~ lam ~ ') / ' ~ h ~ ' - (1 / (2 * ' ~ b ~ ' - 1) - 1 / (2 * ' ~ a ~ ' - 1)) * (' ~ lam ~ ' + 5.0 / 6 - 2 / (3 * ' ~ h ~ ')))' -%}
+    case
+        when {{ high }} <= {{ low }} then {{ low }}
+        else {{ low }} + {{ range }} * {{ a }} / ({{ a }} + {{ b }} * exp(2 * {{ w }}))
+    end
+{%- endmacro %}
+
+{#- An assumption's random-number stream: a number in 0 .. p - 1 computed from its id's characters, so that
+    it stays the same when other assumptions are added or removed (a row number would shift). The id's
+    first `max_length` characters (ids are checked to be shorter: seeds/_seeds.yml) are weighted by
+    powers of 131 modulo p computed here; each term is below 2^39 and their sum below 2^46, so no engine
+    overflows a bigint. The streams' uniqueness is a test of int_assumptions__unioned. -#}
+{% macro stream_of(id_column, max_length=160) -%}
+    {%- set p = simulation_modulus() | int -%}
+    {%- set ns = namespace(weight=1, terms=[]) -%}
+    {%- for position in range(1, max_length + 1) -%}
+        {%- do ns.terms.append('cast(ascii(substr(' ~ id_column ~ ', ' ~ position ~ ', 1)) as bigint) * ' ~ ns.weight) -%}
+        {%- set ns.weight = ns.weight * 131 % p -%}
+    {%- endfor -%}
+    (({{ ns.terms | join(' + ') }}) % {{ p }})
+{%- endmacro %}
+
+{#- p05, p50 and p95 of `expression` over a group's rows, as one array (one aggregate state per group,
+    not three), by the definition every engine documents alike: linear interpolation between the order
+    statistics at 1 + (n - 1) p (DuckDB quantile_cont, PostgreSQL percentile_cont, Spark's exact
+    percentile; tests/python/test_simulation.py checks each against numpy's `linear`). Read its
+    elements with percentile_element(array, 1 | 2 | 3). -#}
+{% macro band_percentiles(expression) -%}
+    {{ return(adapter.dispatch('band_percentiles', 'accelerator_card_market')(expression)) }}
+{%- endmacro %}
+
+{% macro default__band_percentiles(expression) -%}
+    quantile_cont({{ expression }}, [0.05, 0.5, 0.95])
+{%- endmacro %}
+
+{% macro postgres__band_percentiles(expression) -%}
+    percentile_cont(array[0.05, 0.5, 0.95]) within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro spark__band_percentiles(expression) -%}
+    percentile({{ expression }}, array(0.05, 0.5, 0.95))
+{%- endmacro %}
+
+{% macro percentile_element(array, position) -%}
+    {{ return(adapter.dispatch('percentile_element', 'accelerator_card_market')(array, position)) }}
+{%- endmacro %}
+
+{% macro default__percentile_element(array, position) -%}
+    {{ array }}[{{ position }}]
+{%- endmacro %}
+
+{% macro spark__percentile_element(array, position) -%}
+    {{ array }}[{{ position - 1 }}]
+{%- endmacro %}

@@ -1,0 +1,160 @@
+-- One row per assumption of the warehouse, whatever its kind: what it sets, its base value and range,
+-- why, and the evidence it rests on (each kind's seed adds rows here with no SQL change), with what the
+-- simulation needs to draw it: its random-number stream, taken from its id so that it stays put when
+-- assumptions are added, the series it belongs to (the assumption without its year) and the group it is
+-- renormalised in (the shares of one parent, or of one geography and breakdown, in one year), each
+-- numbered so that the simulation joins small integers.
+with market_growth as (
+    select * from {{ ref('stg_assumptions__market_growth') }}
+),
+
+geography_shares as (
+    select * from {{ ref('stg_assumptions__geography_shares') }}
+),
+
+geographies as (
+    select * from {{ ref('stg_reference__geographies') }}
+),
+
+segment_shares as (
+    select * from {{ ref('stg_assumptions__segment_shares') }}
+),
+
+company_shares as (
+    select * from {{ ref('stg_assumptions__company_shares') }}
+),
+
+unioned as (
+    select
+        assumption_id,
+        'market_growth' as assumption_kind,
+        geography_id,
+        cast(null as {{ dbt.type_string() }}) as breakdown_id,
+        cast(null as {{ dbt.type_string() }}) as segment_id,
+        cast(null as {{ dbt.type_string() }}) as company_id,
+        cast(null as integer) as year,
+        period_start_year,
+        period_end_year,
+        cagr_pct as base_value_pct,
+        cagr_pct_low as low_value_pct,
+        cagr_pct_high as high_value_pct,
+        distribution,
+        rationale,
+        range_rationale,
+        evidence_ids,
+        source_id
+    from market_growth
+    union all
+    select
+        assumption_id,
+        'geography_share' as assumption_kind,
+        geography_id,
+        cast(null as {{ dbt.type_string() }}) as breakdown_id,
+        cast(null as {{ dbt.type_string() }}) as segment_id,
+        cast(null as {{ dbt.type_string() }}) as company_id,
+        year,
+        cast(null as integer) as period_start_year,
+        cast(null as integer) as period_end_year,
+        share_pct as base_value_pct,
+        share_pct_low as low_value_pct,
+        share_pct_high as high_value_pct,
+        distribution,
+        rationale,
+        range_rationale,
+        evidence_ids,
+        source_id
+    from geography_shares
+    union all
+    select
+        assumption_id,
+        'segment_share' as assumption_kind,
+        geography_id,
+        breakdown_id,
+        segment_id,
+        cast(null as {{ dbt.type_string() }}) as company_id,
+        year,
+        cast(null as integer) as period_start_year,
+        cast(null as integer) as period_end_year,
+        share_pct as base_value_pct,
+        share_pct_low as low_value_pct,
+        share_pct_high as high_value_pct,
+        distribution,
+        rationale,
+        range_rationale,
+        evidence_ids,
+        source_id
+    from segment_shares
+    union all
+    select
+        assumption_id,
+        'company_share' as assumption_kind,
+        cast(null as {{ dbt.type_string() }}) as geography_id,
+        cast(null as {{ dbt.type_string() }}) as breakdown_id,
+        cast(null as {{ dbt.type_string() }}) as segment_id,
+        company_id,
+        year,
+        cast(null as integer) as period_start_year,
+        cast(null as integer) as period_end_year,
+        share_pct as base_value_pct,
+        share_pct_low as low_value_pct,
+        share_pct_high as high_value_pct,
+        distribution,
+        rationale,
+        range_rationale,
+        evidence_ids,
+        source_id
+    from company_shares
+),
+
+keyed as (
+    select
+        unioned.*,
+        geographies.parent_geography_id,
+        {{ stream_of('unioned.assumption_id') }} as stream_id,
+        case unioned.assumption_kind
+            when 'market_growth' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.geography_id', 'unioned.period_start_year']) }}
+            when 'geography_share' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.geography_id']) }}
+            when 'segment_share' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.geography_id', 'unioned.breakdown_id', 'unioned.segment_id']) }}
+            when 'company_share' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.company_id']) }}
+        end as series_key,
+        case unioned.assumption_kind
+            when 'geography_share' then {{ surrogate_key(['unioned.assumption_kind', 'geographies.parent_geography_id', 'unioned.year']) }}
+            when 'segment_share' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.geography_id', 'unioned.breakdown_id', 'unioned.year']) }}
+            when 'company_share' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.year']) }}
+        end as share_group_key
+    from unioned
+    left join geographies
+        on unioned.geography_id = geographies.geography_id
+),
+
+final as (
+    select
+        assumption_id,
+        assumption_kind,
+        geography_id,
+        parent_geography_id,
+        breakdown_id,
+        segment_id,
+        company_id,
+        year,
+        period_start_year,
+        period_end_year,
+        base_value_pct,
+        low_value_pct,
+        high_value_pct,
+        distribution,
+        rationale,
+        range_rationale,
+        evidence_ids,
+        source_id,
+        evidence_ids <> 'no_public_evidence' as has_public_evidence,
+        cast(stream_id as bigint) as stream_id,
+        cast(dense_rank() over (order by series_key) as integer) as series_number,
+        case
+            when share_group_key is not null
+                then cast(dense_rank() over (order by share_group_key) as integer)
+        end as share_group_number
+    from keyed
+)
+
+select * from final
