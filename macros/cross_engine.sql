@@ -59,3 +59,17 @@
 {% macro spark__regex_full_match(expression, pattern) -%}
     ({{ expression }} rlike '^(?:{{ pattern | replace("^", "", 1) | replace("$", "") | replace("\\", "\\\\") }})$')
 {%- endmacro %}
+
+{#- `not materialized` for a common table expression read more than once: DuckDB and PostgreSQL would
+    otherwise compute it once for all its readers, before any reader's filter (a year, a run) can reach
+    it. Spark always inlines its CTEs and has no such keyword. -#}
+{% macro inline_cte() -%}
+    {{ return(adapter.dispatch('inline_cte', 'accelerator_card_market')()) }}
+{%- endmacro %}
+
+{% macro default__inline_cte() -%}
+    not materialized
+{%- endmacro %}
+
+{% macro spark__inline_cte() -%}
+{%- endmacro %}

@@ -83,7 +83,16 @@
 {#- The standard normal's u-quantile, Abramowitz and Stegun 26.2.23 (absolute error below 4.5e-4),
     written once for both tails through the tail probability min(u, 1 - u). -#}
 {% macro normal_quantile_approx(u) -%}
-    {%- set t = 'sqrt(-2 * ln(least(' ~ u ~ ', 1 - ' ~ u ~ ')))' -%}
+    {{ normal_quantile_from_tail_root(u, normal_tail_root(u)) }}
+{%- endmacro %}
+
+{#- t = sqrt(-2 ln(min(u, 1 - u))), the variable of 26.2.23: a model computes it once as a column and
+    passes the column to normal_quantile_from_tail_root. -#}
+{% macro normal_tail_root(u) -%}
+    sqrt(-2 * ln(least({{ u }}, 1 - {{ u }})))
+{%- endmacro %}
+
+{% macro normal_quantile_from_tail_root(u, t) -%}
     (
         case when {{ u }} < 0.5 then -1 else 1 end
         * (
@@ -103,11 +112,17 @@
     for a mode at an end (tests/python/test_simulation.py measures it): for a range whose base sits
     at an end, use the triangular distribution. A zero-width range gives low. -#}
 {% macro pert_quantile(u, low, mode, high) -%}
+    {{ pert_quantile_from_normal('(' ~ normal_quantile_approx(u) ~ ')', low, mode, high) }}
+{%- endmacro %}
+
+{#- The same from z, the standard normal's u-quantile, which a model computes once as a column (each of
+    the expressions below reads it several times). -#}
+{% macro pert_quantile_from_normal(z, low, mode, high) -%}
     {%- set range = '(' ~ high ~ ' - ' ~ low ~ ')' -%}
     {%- set a = '(1 + 4 * (' ~ mode ~ ' - ' ~ low ~ ') / ' ~ range ~ ')' -%}
     {%- set b = '(1 + 4 * (' ~ high ~ ' - ' ~ mode ~ ') / ' ~ range ~ ')' -%}
     {#- A and S state 26.5.22 with the upper-tail normal quantile: the lower one of 1 - u -#}
-    {%- set y = '(-' ~ normal_quantile_approx(u) ~ ')' -%}
+    {%- set y = '(-' ~ z ~ ')' -%}
     {%- set lam = '((' ~ y ~ ' * ' ~ y ~ ' - 3) / 6)' -%}
     {%- set h = '(2 / (1 / (2 * ' ~ a ~ ' - 1) + 1 / (2 * ' ~ b ~ ' - 1)))' -%}
     {%- set w = '(' ~ y ~ ' * sqrt(' ~ h ~ ' + ' ~ lam ~ ') / ' ~ h ~ ' - (1 / (2 * ' ~ b ~ ' - 1) - 1 / (2 * ' ~ a ~ ' - 1)) * (' ~ lam ~ ' + 5.0 / 6 - 2 / (3 * ' ~ h ~ ')))' -%}
@@ -115,6 +130,37 @@
         when {{ high }} <= {{ low }} then {{ low }}
         else {{ low }} + {{ range }} * {{ a }} / ({{ a }} + {{ b }} * exp(2 * {{ w }}))
     end
+{%- endmacro %}
+
+{#- Each row of `relation` (its `keep` columns) with one uniform number per stream column: `streams`
+    maps an output column name to a stream column, all of the row's draw (`draw_state_column`, from
+    simulation_draw_states). The streams go through the same four rounds side by side, one nested select
+    per round, so a row carries all its streams through the rounds once. A null stream gives a null u. -#}
+{% macro simulation_uniform_columns(relation, draw_state_column, streams, keep, seed) -%}
+    {%- set p = simulation_modulus() | int -%}
+    {%- set constants = simulation_round_constants() -%}
+    {%- set key = seed | int % p -%}
+    {%- set columns = keep | join(', ') ~ (', ' if keep else '') -%}
+    {%- set names = streams.keys() | list -%}
+    {%- set initial = [] -%}
+    {%- for name in names -%}
+        {%- do initial.append('((' ~ draw_state_column ~ ' + (cast(' ~ streams[name] ~ ' as bigint) % ' ~ p ~ ')) % ' ~ p ~ ') as ' ~ name ~ '_state') -%}
+    {%- endfor -%}
+    {%- set ns = namespace(sql='select ' ~ columns ~ initial | join(', ') ~ ' from ' ~ relation) -%}
+    {%- for round in [4, 5, 6, 7] -%}
+        {%- set stepped = [] -%}
+        {%- for name in names -%}
+            {%- set y = '((' ~ name ~ '_state + ' ~ ((key + constants[round]) % p) ~ ') % ' ~ p ~ ')' -%}
+            {%- set y4 = '((((' ~ y ~ ' * ' ~ y ~ ') % ' ~ p ~ ') * ((' ~ y ~ ' * ' ~ y ~ ') % ' ~ p ~ ')) % ' ~ p ~ ')' -%}
+            {%- do stepped.append('((' ~ y4 ~ ' * ' ~ y ~ ') % ' ~ p ~ ') as ' ~ name ~ '_state') -%}
+        {%- endfor -%}
+        {%- set ns.sql = 'select ' ~ columns ~ stepped | join(', ') ~ ' from (' ~ ns.sql ~ ') as simulation_round_' ~ round -%}
+    {%- endfor -%}
+    {%- set uniforms = [] -%}
+    {%- for name in names -%}
+        {%- do uniforms.append('(cast(' ~ name ~ '_state as ' ~ type_double() ~ ') + 0.5) / cast(' ~ p ~ ' as ' ~ type_double() ~ ') as ' ~ name) -%}
+    {%- endfor -%}
+    select {{ columns }}{{ uniforms | join(', ') }} from ({{ ns.sql }}) as simulation_streams
 {%- endmacro %}
 
 {#- An assumption's random-number stream: a number in 0 .. p - 1 computed from its id's characters, so that

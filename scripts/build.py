@@ -59,8 +59,10 @@ from scripts.publish import (
     remove_leftovers,
 )
 
-# Settings that dbt's state comparison does not see (vars, profiles): a change to them means a full build.
+# Settings that dbt's state comparison does not see (vars, profiles, and the environment variables the
+# vars read): a change to them means a full build.
 PROJECT_SETTINGS = ["dbt_project.yml", "profiles/profiles.yml"]
+SETTINGS_ENVIRONMENT = ["ACM_SIMULATION_DRAWS"]
 # Free space a build needs beside the published file, as measured on an 18.6 MB warehouse (with the
 # evidence marts and every figure's list of assumptions): an incremental build's staging copy and dbt's
 # rebuilt tables peak at 1.9 times the published file, a first build writes about 19 MB, and the Data Docs
@@ -86,6 +88,8 @@ def project_checksum(project_dir: Path = PROJECT_DIR) -> str:
     digest = hashlib.sha256()
     for name in PROJECT_SETTINGS:
         digest.update((project_dir / name).read_bytes())
+    for name in SETTINGS_ENVIRONMENT:
+        digest.update(f"{name}={os.environ.get(name, '')};".encode())
     return digest.hexdigest()
 
 
@@ -423,11 +427,35 @@ def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path, verbose: bool
         )
     lines = [f"Built in full: {why_full}."] if why_full else []
     lines += summaries
+    lines += band_summary(paths.staging)
     lines.append(
         f"Published {paths.published} ({build_kind} build: {nodes_passed} dbt nodes and "
         f"{gate.expectations_passed} expectations passed; dbt's output in {dbt_log}"
     )
     return "\n".join(lines)
+
+
+def band_summary(warehouse: Path) -> list[str]:
+    """The simulation in a line, and where a base-case figure lies outside its own band, which assumption
+    is behind it (marts.fct_band_exceptions, which the gate has checked names one for each)."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        draws, seed = connection.execute(
+            "select count(*) filter (where run_kind = 'draw'), max(simulation_seed) "
+            "from intermediate.int_simulation_runs"
+        ).fetchone()
+        outside = connection.execute(
+            "select explaining_assumption_id, count(*) from marts.fct_band_exceptions "
+            "group by explaining_assumption_id order by count(*) desc, explaining_assumption_id"
+        ).fetchall()
+    lines = [f"Simulation: {draws:,} draws (seed {seed}), a 5-95% band on every assumed figure."]
+    if outside:
+        named = ", ".join(f"{assumption} ({count})" for assumption, count in outside[:3])
+        more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
+        lines.append(
+            f"{sum(count for _, count in outside)} base-case figures lie outside their own bands "
+            f"(marts.fct_band_exceptions), behind them the lopsided ranges of {named}{more}."
+        )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -136,6 +136,48 @@ select
 from marts.dim_assumption
 """
 
+# The simulation's rules over every run (base case, scenarios, draws), the largest deviation per rule and year
+# computed in the warehouse (marts.fct_simulation_checks), split by unit so that each has its tolerance.
+SIMULATION_SQL = """
+select
+    rule_id,
+    year,
+    run_count,
+    case when deviation_unit = 'percentage_points' then max_deviation end as share_sum_deviation_pct,
+    case when deviation_unit = 'relative' then max_deviation end as relative_deviation
+from marts.fct_simulation_checks
+"""
+
+# Every band of every fact and report cell: ordered, of zero width where the figure is reported, and the
+# base-case figure inside it or a named assumption behind it (marts.fct_band_exceptions).
+BANDS_SQL = """
+with banded as (
+    select basis, value_usd, value_usd_p05, value_usd_p50, value_usd_p95 from marts.fct_market_size
+    union all
+    select basis, value_usd, value_usd_p05, value_usd_p50, value_usd_p95 from marts.fct_segment_forecast
+    union all
+    select basis, value_usd, value_usd_p05, value_usd_p50, value_usd_p95 from marts.fct_company_share
+    union all
+    select basis, value_usd, value_usd_p05, value_usd_p50, value_usd_p95 from marts.report_tables
+)
+select
+    (value_usd_p05 <= value_usd_p50 and value_usd_p50 <= value_usd_p95) as is_ordered,
+    (basis <> 'reported' or (value_usd_p05 = value_usd and value_usd_p95 = value_usd)) as reported_has_zero_width
+from banded
+"""
+
+BAND_EXCEPTIONS_SQL = "select band_exception_id, explaining_assumption_id from marts.fct_band_exceptions"
+
+SIMULATION_RULES = [
+    "segment_shares_sum_to_100",
+    "segment_values_add_up_to_their_geography",
+    "geography_shares_sum_to_100",
+    "geography_values_add_up_to_their_parent",
+    "company_shares_sum_to_100",
+    "company_values_add_up_to_the_market",
+    "reported_market_sizes_hold",
+]
+
 VERDICTS = ["consistent", "inconsistent", "scope_mismatch"]
 
 
@@ -143,13 +185,17 @@ def suites(settings: dict) -> list[Suite]:
     """The gate's suites, parameterised by the dbt project's vars.
 
     The gate is the one home of the rule the project's users asked great-expectations to enforce:
-    every share breakdown sums to 100%, and of the evidence's rules: every cross-check has a verdict of
-    the accepted set, every assumption states its rationale and names its evidence (or that there is
-    none), and every document a published figure cites has a title and a url, or says why not.
+    every share breakdown sums to 100%, in the base case and (suite `simulation`) in every scenario and
+    every draw of the simulation; of the bands: ordered, zero-width where the report states the figure,
+    and the base case inside or the assumption behind it named; and of the evidence's rules: every
+    cross-check has a verdict of the accepted set, every assumption states its rationale and names its
+    evidence (or that there is none), and every document a published figure cites has a title and a url,
+    or says why not.
     Every other rule of the marts lives in dbt's tests (see the README's table of which rule is enforced
     where); the gate does not repeat them.
     """
     tolerance = settings["share_sum_tolerance_pct"]
+    relative_tolerance = settings["additivity_relative_tolerance"]
     return [
         Suite(
             "share_breakdowns",
@@ -159,6 +205,30 @@ def suites(settings: dict) -> list[Suite]:
                 between("share_total_pct", 100 - tolerance, 100 + tolerance),
                 gxe.ExpectTableRowCountToBeBetween(min_value=1),
             ],
+        ),
+        Suite(
+            "simulation",
+            query(SIMULATION_SQL),
+            [
+                between("share_sum_deviation_pct", 0, tolerance),
+                between("relative_deviation", 0, relative_tolerance),
+                gxe.ExpectColumnValuesToBeBetween(column="run_count", min_value=2),
+                gxe.ExpectColumnDistinctValuesToEqualSet(column="rule_id", value_set=SIMULATION_RULES),
+            ],
+        ),
+        Suite(
+            "bands",
+            query(BANDS_SQL),
+            [
+                gxe.ExpectColumnValuesToBeInSet(column="is_ordered", value_set=[True]),
+                gxe.ExpectColumnValuesToBeInSet(column="reported_has_zero_width", value_set=[True]),
+                gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            ],
+        ),
+        Suite(
+            "band_exceptions",
+            query(BAND_EXCEPTIONS_SQL),
+            [gxe.ExpectColumnValuesToNotBeNull(column="explaining_assumption_id")],
         ),
         Suite(
             "cross_checks",

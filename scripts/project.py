@@ -8,6 +8,7 @@ read the warehouse's path without paying for dbt's import.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 from collections.abc import Callable
@@ -47,6 +48,13 @@ def project_config(project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
 def project_vars(project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
     """The dbt vars of dbt_project.yml: the year range, tolerances and other parameters."""
     return project_config(project_dir)["vars"]
+
+
+def default_simulation_draws(project_dir: Path = PROJECT_DIR) -> int:
+    """The simulation's draws when ACM_SIMULATION_DRAWS is not set: the default of the var's env_var()."""
+    declared = str(project_vars(project_dir)["simulation_draws"])
+    default = re.search(r"env_var\(\s*'ACM_SIMULATION_DRAWS'\s*,\s*'(\d+)'\s*\)", declared)
+    return int(default.group(1) if default else declared)
 
 
 def storage_version() -> str:

@@ -115,7 +115,14 @@ def record_build(staging: Path, record: BuildRecord, project_dir: Path = PROJECT
             select
                 ?::varchar as build_id, ?::timestamp as built_at_utc, ?::varchar as git_commit,
                 ?::varchar as build_kind, ?::integer as dbt_nodes_passed, ?::integer as dbt_tests_passed,
-                ?::integer as gx_suites_passed, ?::integer as gx_expectations_passed, ?::varchar as project_checksum
+                ?::integer as gx_suites_passed, ?::integer as gx_expectations_passed, ?::varchar as project_checksum,
+                draws.simulation_draws, draws.simulation_seed
+            from (
+                select
+                    cast(count(*) filter (where run_kind = 'draw') as integer) as simulation_draws,
+                    max(simulation_seed) as simulation_seed
+                from intermediate.int_simulation_runs
+            ) as draws
             """,
             [
                 hashlib.sha256(f"{built_at.isoformat()}{os.getpid()}".encode()).hexdigest()[:16],

@@ -1,11 +1,20 @@
 -- One row per run and assumption series (an assumption without its year): the value each of its
--- assumptions takes in that run. The base case takes every base value; a scenario the end of the range
+-- assumptions takes in that run, one column per anchor year (var('anchor_years')) and value_pct for a
+-- growth rate, which has no year. The base case takes every base value; a scenario the end of the range
 -- its moves name (int_scenario_moves__matched) and the base elsewhere; a draw the quantile, under the
 -- assumption's distribution, of its uniform number (macros/simulation.sql: the same on every engine,
--- fixed by var('simulation_seed')). Shares are then renormalised to 100 within their group in every run,
--- which is the only place a drawn share changes, so that every breakdown of every run sums to 100. Shares
--- are pivoted to one column per anchor year (var('anchor_years')), which the interpolation reads; a
--- growth rate has no year and sits in value_pct.
+-- fixed by var('simulation_seed')). Shares are then renormalised to 100 within their group in every run
+-- and anchor year, the only place a drawn share changes, so that every breakdown of every run sums to 100.
+{%- set slots = {'value': 'year is null'} %}
+{%- for anchor_year in var('anchor_years') %}
+    {%- do slots.update({'anchor_' ~ anchor_year: 'year = ' ~ anchor_year}) %}
+{%- endfor %}
+{%- set streams = {} %}
+{%- set kept = ['run_id', 'series_number', 'share_group_number'] %}
+{%- for slot in slots %}
+    {%- do streams.update({slot ~ '_u': slot ~ '_stream_id'}) %}
+    {%- do kept.extend([slot ~ '_distribution', slot ~ '_low', slot ~ '_base', slot ~ '_high']) %}
+{%- endfor %}
 with assumptions as (
     select * from {{ ref('int_assumptions__unioned') }}
 ),
@@ -16,6 +25,24 @@ runs as (
 
 moves as (
     select * from {{ ref('int_scenario_moves__matched') }}
+),
+
+-- one row per series: each slot's assumption, its stream and its range
+series as (
+    select
+        series_number,
+        share_group_number,
+        {%- for slot, condition in slots.items() %}
+        max(case when {{ condition }} then assumption_id end) as {{ slot }}_assumption_id,
+        max(case when {{ condition }} then stream_id end) as {{ slot }}_stream_id,
+        max(case when {{ condition }} then distribution end) as {{ slot }}_distribution,
+        max(case when {{ condition }} then low_value_pct end) as {{ slot }}_low,
+        max(case when {{ condition }} then base_value_pct end) as {{ slot }}_base,
+        max(case when {{ condition }} then high_value_pct end) as {{ slot }}_high
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from assumptions
+    group by series_number, share_group_number
 ),
 
 draw_runs as (
@@ -32,53 +59,74 @@ draw_cells as (
     select
         draw_states.run_id,
         draw_states.draw_state,
-        assumptions.stream_id
+        series.*
     from draw_states
-    cross join assumptions
+    cross join series
 ),
 
 uniforms as (
-    {{ simulation_uniforms('draw_cells', 'draw_state', 'stream_id', ['run_id', 'stream_id'], var('simulation_seed')) }}
+    {{ simulation_uniform_columns('draw_cells', 'draw_state', streams, kept, var('simulation_seed')) }}
+),
+
+-- the standard normal quantile of each uniform number, through its tail root (the PERT quantile's input)
+tail_roots as (
+    select
+        uniforms.*,
+        {%- for slot in slots %}
+        {{ normal_tail_root(slot ~ '_u') }} as {{ slot }}_t
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from uniforms
+),
+
+normals as (
+    select
+        tail_roots.*,
+        {%- for slot in slots %}
+        {{ normal_quantile_from_tail_root(slot ~ '_u', slot ~ '_t') }} as {{ slot }}_z
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from tail_roots
 ),
 
 drawn as (
     select
-        uniforms.run_id,
-        assumptions.series_number,
-        assumptions.share_group_number,
-        assumptions.year,
+        run_id,
+        series_number,
+        share_group_number,
+        {%- for slot in slots %}
         case
-            when assumptions.distribution = 'pert'
-                then {{ pert_quantile(
-                    'uniforms.u', 'assumptions.low_value_pct', 'assumptions.base_value_pct', 'assumptions.high_value_pct'
-                ) }}
-            else {{ triangular_quantile(
-                'uniforms.u', 'assumptions.low_value_pct', 'assumptions.base_value_pct', 'assumptions.high_value_pct'
-            ) }}
-        end as value_pct
-    from uniforms
-    inner join assumptions
-        on uniforms.stream_id = assumptions.stream_id
+            when {{ slot }}_distribution = 'pert'
+                then {{ pert_quantile_from_normal(slot ~ '_z', slot ~ '_low', slot ~ '_base', slot ~ '_high') }}
+            else {{ triangular_quantile(slot ~ '_u', slot ~ '_low', slot ~ '_base', slot ~ '_high') }}
+        end as {{ slot }}_raw
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from normals
 ),
 
 -- the base case and the scenarios: each assumption at the end of its range a move names, else its base
 fixed as (
     select
         runs.run_id,
-        assumptions.series_number,
-        assumptions.share_group_number,
-        assumptions.year,
-        case moves.range_end
-            when 'low' then assumptions.low_value_pct
-            when 'high' then assumptions.high_value_pct
-            else assumptions.base_value_pct
-        end as value_pct
+        series.series_number,
+        series.share_group_number,
+        {%- for slot in slots %}
+        case {{ slot }}_moves.range_end
+            when 'low' then series.{{ slot }}_low
+            when 'high' then series.{{ slot }}_high
+            else series.{{ slot }}_base
+        end as {{ slot }}_raw
+        {{- "," if not loop.last }}
+        {%- endfor %}
     from runs
-    cross join assumptions
-    left join moves
+    cross join series
+    {%- for slot in slots %}
+    left join moves as {{ slot }}_moves
         on
-            runs.scenario_id = moves.scenario_id
-            and assumptions.assumption_id = moves.assumption_id
+            runs.scenario_id = {{ slot }}_moves.scenario_id
+            and series.{{ slot }}_assumption_id = {{ slot }}_moves.assumption_id
+    {%- endfor %}
     where runs.run_kind <> 'draw'
 ),
 
@@ -92,39 +140,29 @@ group_totals as (
     select
         run_id,
         share_group_number,
-        {{ exact_sum('value_pct') }} as total_pct
+        {%- for slot in slots if slot != 'value' %}
+        {{ exact_sum(slot ~ '_raw') }} as {{ slot }}_total
+        {{- "," if not loop.last }}
+        {%- endfor %}
     from unioned
     where share_group_number is not null
     group by run_id, share_group_number
 ),
 
-renormalised as (
+final as (
     select
         unioned.run_id,
         unioned.series_number,
-        unioned.year,
-        case
-            when unioned.share_group_number is null then unioned.value_pct
-            else 100 * unioned.value_pct / group_totals.total_pct
-        end as value_pct
+        unioned.value_raw as value_pct,
+        {%- for slot in slots if slot != 'value' %}
+        100 * unioned.{{ slot }}_raw / group_totals.{{ slot }}_total as {{ slot }}_pct
+        {{- "," if not loop.last }}
+        {%- endfor %}
     from unioned
     left join group_totals
         on
             unioned.run_id = group_totals.run_id
             and unioned.share_group_number = group_totals.share_group_number
-),
-
-final as (
-    select
-        run_id,
-        series_number,
-        max(case when year is null then value_pct end) as value_pct,
-        {%- for anchor_year in var('anchor_years') %}
-        max(case when year = {{ anchor_year }} then value_pct end) as anchor_{{ anchor_year }}_pct
-        {{- "," if not loop.last }}
-        {%- endfor %}
-    from renormalised
-    group by run_id, series_number
 )
 
 select * from final

@@ -1,9 +1,9 @@
 -- One row per assumption of the warehouse, whatever its kind: what it sets, its base value and range,
 -- why, and the evidence it rests on (each kind's seed adds rows here with no SQL change), with what the
 -- simulation needs to draw it: its random-number stream, taken from its id so that it stays put when
--- assumptions are added, the series it belongs to (the assumption without its year) and the group it is
--- renormalised in (the shares of one parent, or of one geography and breakdown, in one year), each
--- numbered so that the simulation joins small integers.
+-- assumptions are added, the series it belongs to (the assumption without its year) and the group of
+-- series it is renormalised in, year by year (the shares of one parent, of one geography and breakdown,
+-- or of the market among companies), each numbered so that the simulation joins small integers.
 with market_growth as (
     select * from {{ ref('stg_assumptions__market_growth') }}
 ),
@@ -106,10 +106,38 @@ unioned as (
     from company_shares
 ),
 
+geography_numbers as (
+    select
+        geography_id,
+        cast(dense_rank() over (order by geography_id) as integer) as geography_number
+    from geographies
+),
+
+segment_numbers as (
+    select distinct
+        breakdown_id,
+        segment_id,
+        cast(dense_rank() over (order by breakdown_id, segment_id) as integer) as segment_number
+    from unioned
+    where segment_id is not null
+),
+
+company_numbers as (
+    select distinct
+        company_id,
+        cast(dense_rank() over (order by company_id) as integer) as company_number
+    from unioned
+    where company_id is not null
+),
+
 keyed as (
     select
         unioned.*,
         geographies.parent_geography_id,
+        own_number.geography_number,
+        parent_number.geography_number as parent_geography_number,
+        segment_numbers.segment_number,
+        company_numbers.company_number,
         {{ stream_of('unioned.assumption_id') }} as stream_id,
         case unioned.assumption_kind
             when 'market_growth' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.geography_id', 'unioned.period_start_year']) }}
@@ -118,13 +146,23 @@ keyed as (
             when 'company_share' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.company_id']) }}
         end as series_key,
         case unioned.assumption_kind
-            when 'geography_share' then {{ surrogate_key(['unioned.assumption_kind', 'geographies.parent_geography_id', 'unioned.year']) }}
-            when 'segment_share' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.geography_id', 'unioned.breakdown_id', 'unioned.year']) }}
-            when 'company_share' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.year']) }}
+            when 'geography_share' then {{ surrogate_key(['unioned.assumption_kind', 'geographies.parent_geography_id']) }}
+            when 'segment_share' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.geography_id', 'unioned.breakdown_id']) }}
+            when 'company_share' then {{ surrogate_key(['unioned.assumption_kind']) }}
         end as share_group_key
     from unioned
     left join geographies
         on unioned.geography_id = geographies.geography_id
+    left join geography_numbers as own_number
+        on unioned.geography_id = own_number.geography_id
+    left join geography_numbers as parent_number
+        on geographies.parent_geography_id = parent_number.geography_id
+    left join segment_numbers
+        on
+            unioned.breakdown_id = segment_numbers.breakdown_id
+            and unioned.segment_id = segment_numbers.segment_id
+    left join company_numbers
+        on unioned.company_id = company_numbers.company_id
 ),
 
 final as (
@@ -149,6 +187,10 @@ final as (
         source_id,
         evidence_ids <> 'no_public_evidence' as has_public_evidence,
         cast(stream_id as bigint) as stream_id,
+        geography_number,
+        parent_geography_number,
+        segment_number,
+        company_number,
         cast(dense_rank() over (order by series_key) as integer) as series_number,
         case
             when share_group_key is not null

@@ -6,11 +6,14 @@
 -- - shares linear in time between the anchor years around each year (var('anchor_years'));
 -- - top down, the global market split among regions by their shares and each region among its
 --   countries (and rest-of-region member), so children add up to their parent;
--- - each leaf geography's value split by its segment mix; regions and the globe summed from their
---   leaves (never given a mix of their own), so segment values add up across geographies too;
+-- - each leaf geography's value split by its segment mix; its parent's and grandparent's (a region's and
+--   the globe's) segment values summed from its leaves (never given a mix of their own), so segment
+--   values add up across geographies too (the tree has three levels: the accepted values of
+--   geography_level);
 -- - each company's value its share of the global market.
 -- A view: the draws' rows are never stored. Readers filter on run_id (the base case, the scenarios) or
--- on the year (int_figures__banded, a year at a time), and the engine computes only those rows.
+-- on the year (int_figures__banded, a year at a time), and the engine computes only those rows. The runs'
+-- rows are joined on small integers (int_assumptions__unioned numbers them); names are joined last.
 with assumptions as (
     select * from {{ ref('int_assumptions__unioned') }}
 ),
@@ -23,19 +26,54 @@ market_size as (
     select * from {{ ref('int_market_size__simulated') }}
 ),
 
-ancestry as (
-    select * from {{ ref('int_geographies__ancestry') }}
+-- every geography the assumptions name, with its number and its parent's
+geography_tree as (
+    select distinct
+        geography_number,
+        geography_id,
+        parent_geography_number,
+        parent_geography_id
+    from assumptions
+    where assumption_kind in ('geography_share', 'segment_share')
+),
+
+geography_names as (
+    select distinct
+        geography_number,
+        geography_id
+    from geography_tree
+    union
+    select distinct
+        parent_geography_number as geography_number,
+        parent_geography_id as geography_id
+    from geography_tree
+),
+
+segment_names as (
+    select distinct
+        segment_number,
+        breakdown_id,
+        segment_id
+    from assumptions
+    where assumption_kind = 'segment_share'
+),
+
+company_names as (
+    select distinct
+        company_number,
+        company_id
+    from assumptions
+    where assumption_kind = 'company_share'
 ),
 
 series as (
     select distinct
         series_number,
         assumption_kind,
-        geography_id,
-        parent_geography_id,
-        breakdown_id,
-        segment_id,
-        company_id
+        geography_number,
+        parent_geography_number,
+        segment_number,
+        company_number
     from assumptions
     where assumption_kind <> 'market_growth'
 ),
@@ -55,16 +93,14 @@ year_anchors as (
     {%- endfor %}
 ),
 
-anchored as (
+anchored as {{ inline_cte() }} (
     select
         sampled.run_id,
-        series.series_number,
         series.assumption_kind,
-        series.geography_id,
-        series.parent_geography_id,
-        series.breakdown_id,
-        series.segment_id,
-        series.company_id,
+        series.geography_number,
+        series.parent_geography_number,
+        series.segment_number,
+        series.company_number,
         year_anchors.year,
         year_anchors.previous_anchor_year,
         year_anchors.next_anchor_year,
@@ -84,15 +120,14 @@ anchored as (
     cross join year_anchors
 ),
 
-shares as (
+shares as {{ inline_cte() }} (
     select
         run_id,
         assumption_kind,
-        geography_id,
-        parent_geography_id,
-        breakdown_id,
-        segment_id,
-        company_id,
+        geography_number,
+        parent_geography_number,
+        segment_number,
+        company_number,
         year,
         case
             when previous_anchor_year = next_anchor_year then previous_value
@@ -101,20 +136,22 @@ shares as (
     from anchored
 ),
 
-global_values as (
+global_values as {{ inline_cte() }} (
     select
-        run_id,
-        geography_id,
-        year,
-        value_usd
+        market_size.run_id,
+        geography_names.geography_number,
+        market_size.year,
+        market_size.value_usd
     from market_size
-    where geography_id = 'global'
+    inner join geography_names
+        on market_size.geography_id = geography_names.geography_id
+    where market_size.geography_id = 'global'
 ),
 
-region_values as (
+region_values as {{ inline_cte() }} (
     select
         shares.run_id,
-        shares.geography_id,
+        shares.geography_number,
         shares.year,
         global_values.value_usd * shares.share_pct / 100 as value_usd,
         shares.share_pct
@@ -122,15 +159,15 @@ region_values as (
     inner join global_values
         on
             shares.run_id = global_values.run_id
-            and shares.parent_geography_id = global_values.geography_id
             and shares.year = global_values.year
+            and shares.parent_geography_number = global_values.geography_number
     where shares.assumption_kind = 'geography_share'
 ),
 
-country_values as (
+country_values as {{ inline_cte() }} (
     select
         shares.run_id,
-        shares.geography_id,
+        shares.geography_number,
         shares.year,
         region_values.value_usd * shares.share_pct / 100 as value_usd,
         shares.share_pct
@@ -138,15 +175,15 @@ country_values as (
     inner join region_values
         on
             shares.run_id = region_values.run_id
-            and shares.parent_geography_id = region_values.geography_id
             and shares.year = region_values.year
+            and shares.parent_geography_number = region_values.geography_number
     where shares.assumption_kind = 'geography_share'
 ),
 
-geography_values as (
+geography_values as {{ inline_cte() }} (
     select
         run_id,
-        geography_id,
+        geography_number,
         year,
         value_usd,
         cast(null as {{ type_double() }}) as share_pct
@@ -157,12 +194,12 @@ geography_values as (
     select * from country_values
 ),
 
-leaf_values as (
+leaf_values as {{ inline_cte() }} (
     select
         shares.run_id,
-        shares.geography_id,
-        shares.breakdown_id,
-        shares.segment_id,
+        shares.geography_number,
+        shares.parent_geography_number,
+        shares.segment_number,
         shares.year,
         geography_values.value_usd * shares.share_pct / 100 as value_usd,
         shares.share_pct
@@ -170,54 +207,58 @@ leaf_values as (
     inner join geography_values
         on
             shares.run_id = geography_values.run_id
-            and shares.geography_id = geography_values.geography_id
             and shares.year = geography_values.year
+            and shares.geography_number = geography_values.geography_number
     where shares.assumption_kind = 'segment_share'
 ),
 
--- every region's and the globe's segment values: the sums of their leaves'
-summed_values as (
+-- a region's and the globe's segment values: the sums of their leaves', both in one pass over the leaves
+summed as (
     select
         leaf_values.run_id,
-        ancestry.ancestor_geography_id as geography_id,
-        leaf_values.breakdown_id,
-        leaf_values.segment_id,
+        leaf_values.segment_number,
         leaf_values.year,
+        leaf_values.parent_geography_number,
+        parents.parent_geography_number as grandparent_geography_number,
         {{ exact_sum('leaf_values.value_usd') }} as value_usd
     from leaf_values
-    inner join ancestry
-        on leaf_values.geography_id = ancestry.geography_id
-    where ancestry.distance > 0
-    group by
-        leaf_values.run_id,
-        ancestry.ancestor_geography_id,
-        leaf_values.breakdown_id,
-        leaf_values.segment_id,
-        leaf_values.year
+    inner join (select distinct geography_number, parent_geography_number from geography_tree) as parents
+        on leaf_values.parent_geography_number = parents.geography_number
+    group by grouping sets (
+        (leaf_values.run_id, leaf_values.segment_number, leaf_values.year, leaf_values.parent_geography_number),
+        (leaf_values.run_id, leaf_values.segment_number, leaf_values.year, parents.parent_geography_number)
+    )
 ),
 
 -- a summed segment's share: its part of its geography's value (which its breakdown's segments add up to)
-summed_shares as (
+summed_values as (
     select
-        summed_values.run_id,
-        summed_values.geography_id,
-        summed_values.breakdown_id,
-        summed_values.segment_id,
-        summed_values.year,
-        summed_values.value_usd,
-        100 * summed_values.value_usd / geography_values.value_usd as share_pct
-    from summed_values
+        sums.run_id,
+        sums.geography_number,
+        sums.segment_number,
+        sums.year,
+        sums.value_usd,
+        100 * sums.value_usd / geography_values.value_usd as share_pct
+    from (
+        select
+            run_id,
+            coalesce(parent_geography_number, grandparent_geography_number) as geography_number,
+            segment_number,
+            year,
+            value_usd
+        from summed
+    ) as sums
     inner join geography_values
         on
-            summed_values.run_id = geography_values.run_id
-            and summed_values.geography_id = geography_values.geography_id
-            and summed_values.year = geography_values.year
+            sums.run_id = geography_values.run_id
+            and sums.year = geography_values.year
+            and sums.geography_number = geography_values.geography_number
 ),
 
 company_values as (
     select
         shares.run_id,
-        shares.company_id,
+        shares.company_number,
         shares.year,
         global_values.value_usd * shares.share_pct / 100 as value_usd,
         shares.share_pct
@@ -229,14 +270,16 @@ company_values as (
     where shares.assumption_kind = 'company_share' and shares.share_pct is not null
 ),
 
-unioned as (
+-- every figure, numbered: a geography's market its geography number, a segment value 1,000 + 100 x its
+-- geography number + its segment number, a company value 1,000,000 + its company number
+numbered as (
     select
         run_id,
         'market_size' as figure_kind,
-        geography_id,
-        cast(null as {{ dbt.type_string() }}) as breakdown_id,
-        cast(null as {{ dbt.type_string() }}) as segment_id,
-        cast(null as {{ dbt.type_string() }}) as company_id,
+        geography_number as figure_number,
+        geography_number,
+        cast(null as integer) as segment_number,
+        cast(null as integer) as company_number,
         year,
         value_usd,
         share_pct
@@ -245,10 +288,10 @@ unioned as (
     select
         run_id,
         'segment_value' as figure_kind,
-        geography_id,
-        breakdown_id,
-        segment_id,
-        cast(null as {{ dbt.type_string() }}) as company_id,
+        1000 + 100 * geography_number + segment_number as figure_number,
+        geography_number,
+        segment_number,
+        cast(null as integer) as company_number,
         year,
         value_usd,
         share_pct
@@ -257,26 +300,47 @@ unioned as (
     select
         run_id,
         'segment_value' as figure_kind,
-        geography_id,
-        breakdown_id,
-        segment_id,
-        cast(null as {{ dbt.type_string() }}) as company_id,
+        1000 + 100 * geography_number + segment_number as figure_number,
+        geography_number,
+        segment_number,
+        cast(null as integer) as company_number,
         year,
         value_usd,
         share_pct
-    from summed_shares
+    from summed_values
     union all
     select
         run_id,
         'company_value' as figure_kind,
-        cast(null as {{ dbt.type_string() }}) as geography_id,
-        cast(null as {{ dbt.type_string() }}) as breakdown_id,
-        cast(null as {{ dbt.type_string() }}) as segment_id,
-        company_id,
+        1000000 + company_number as figure_number,
+        cast(null as integer) as geography_number,
+        cast(null as integer) as segment_number,
+        company_number,
         year,
         value_usd,
         share_pct
     from company_values
+),
+
+final as (
+    select
+        numbered.run_id,
+        numbered.figure_kind,
+        numbered.figure_number,
+        geography_names.geography_id,
+        segment_names.breakdown_id,
+        segment_names.segment_id,
+        company_names.company_id,
+        numbered.year,
+        numbered.value_usd,
+        numbered.share_pct
+    from numbered
+    left join geography_names
+        on numbered.geography_number = geography_names.geography_number
+    left join segment_names
+        on numbered.segment_number = segment_names.segment_number
+    left join company_names
+        on numbered.company_number = company_names.company_number
 )
 
-select * from unioned
+select * from final

@@ -2,13 +2,14 @@
 -- scenario (runs -1, -2, ... in scenario order: some assumptions at an end of their ranges) and each
 -- random draw (runs 1 .. var('simulation_draws'), its run number its draw number, which keys its random
 -- numbers). Every run goes through the same arithmetic (int_figures__simulated); a filter on run_id picks
--- the base case, the scenarios or the draws.
+-- the base case, the scenarios or the draws. Each row carries the seed of the draws (meta.build_info
+-- records it with their number).
 with scenarios as (
     select * from {{ ref('stg_assumptions__scenarios') }}
 ),
 
 draws as (
-    {{ dbt.generate_series(var('simulation_draws')) }}
+    {{ dbt.generate_series(var('simulation_draws') | int) }}
 ),
 
 base_run as (
@@ -49,7 +50,8 @@ final as (
     select
         cast(run_id as integer) as run_id,
         run_kind,
-        scenario_id
+        scenario_id,
+        cast({{ var('simulation_seed') | int }} as bigint) as simulation_seed
     from unioned
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,6 +18,10 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from scripts.project import PROJECT_DIR, DbtRun, run_dbt
+
+# Every build of the suite draws the simulation this many times (dbt_project.yml's simulation_draws reads it):
+# enough for bands and their rules, few enough to keep each build quick. The benchmark measures the default.
+os.environ.setdefault("ACM_SIMULATION_DRAWS", "200")
 
 # the dashboard's modules import each other as app.py runs them, from their own folder
 sys.path.insert(0, str(PROJECT_DIR / "dashboard"))

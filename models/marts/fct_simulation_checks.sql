@@ -5,9 +5,9 @@
 ) }}
 -- One row per rule and year: the largest deviation from the rule over every run (the base case, the
 -- scenarios and every draw), computed here, in the warehouse, for the great-expectations gate (suite
--- `simulation`) to hold. Shares are in percent (deviation from 100 in points); values relative to
+-- `simulation`) to hold and for readers to see. Shares are in percent (deviation from 100 in points); values relative to
 -- the value they must add up to; the report's stated market sizes relative to the report's figure.
-with figures as (
+with figures as {{ inline_cte() }} (
     select * from {{ ref('int_figures__simulated') }}
 ),
 
@@ -19,7 +19,7 @@ reported_size as (
     select * from {{ ref('stg_report__market_size') }}
 ),
 
-geography_values as (
+geography_values as {{ inline_cte() }} (
     select
         run_id,
         geography_id,
@@ -30,7 +30,7 @@ geography_values as (
     where figure_kind = 'market_size'
 ),
 
-segment_sums as (
+segment_sums as {{ inline_cte() }} (
     select
         run_id,
         geography_id,
@@ -43,7 +43,7 @@ segment_sums as (
     group by run_id, geography_id, breakdown_id, year
 ),
 
-child_sums as (
+child_sums as {{ inline_cte() }} (
     select
         geography_values.run_id,
         geographies.parent_geography_id as geography_id,
@@ -57,7 +57,7 @@ child_sums as (
     group by geography_values.run_id, geographies.parent_geography_id, geography_values.year
 ),
 
-company_sums as (
+company_sums as {{ inline_cte() }} (
     select
         run_id,
         year,
@@ -71,12 +71,16 @@ company_sums as (
 deviations as (
     select
         'segment_shares_sum_to_100' as rule_id,
+        'percentage_points' as deviation_unit,
+        run_id,
         year,
         abs(share_sum_pct - 100) as deviation
     from segment_sums
     union all
     select
         'segment_values_add_up_to_their_geography' as rule_id,
+        'relative' as deviation_unit,
+        segment_sums.run_id,
         segment_sums.year,
         abs(segment_sums.value_sum_usd - geography_values.value_usd) / geography_values.value_usd as deviation
     from segment_sums
@@ -88,12 +92,16 @@ deviations as (
     union all
     select
         'geography_shares_sum_to_100' as rule_id,
+        'percentage_points' as deviation_unit,
+        run_id,
         year,
         abs(share_sum_pct - 100) as deviation
     from child_sums
     union all
     select
         'geography_values_add_up_to_their_parent' as rule_id,
+        'relative' as deviation_unit,
+        child_sums.run_id,
         child_sums.year,
         abs(child_sums.value_sum_usd - geography_values.value_usd) / geography_values.value_usd as deviation
     from child_sums
@@ -105,12 +113,16 @@ deviations as (
     union all
     select
         'company_shares_sum_to_100' as rule_id,
+        'percentage_points' as deviation_unit,
+        run_id,
         year,
         abs(share_sum_pct - 100) as deviation
     from company_sums
     union all
     select
         'company_values_add_up_to_the_market' as rule_id,
+        'relative' as deviation_unit,
+        company_sums.run_id,
         company_sums.year,
         abs(company_sums.value_sum_usd - geography_values.value_usd) / geography_values.value_usd as deviation
     from company_sums
@@ -122,6 +134,8 @@ deviations as (
     union all
     select
         'reported_market_sizes_hold' as rule_id,
+        'relative' as deviation_unit,
+        geography_values.run_id,
         geography_values.year,
         abs(geography_values.value_usd - reported_size.value_usd) / reported_size.value_usd as deviation
     from geography_values
@@ -136,10 +150,12 @@ final as (
         {{ surrogate_key(['rule_id', 'year']) }} as rule_check_id,
         rule_id,
         year,
+        deviation_unit,
         count(*) as checked_count,
+        count(distinct run_id) as run_count,
         max(deviation) as max_deviation
     from deviations
-    group by rule_id, year
+    group by rule_id, year, deviation_unit
 )
 
 select * from final
