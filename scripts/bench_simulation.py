@@ -115,15 +115,21 @@ def run_numpy(draws: int, warehouse: Path, out: Path) -> dict:
     # the draws of every assumption: run 1 .. draws, as int_simulation_runs numbers them
     draw_ids = np.arange(1, draws + 1, dtype=np.int64)
     draw_state = permute(draw_ids % MODULUS, range(4), key)
-    state = permute((draw_state[:, None] + a["stream_id"].to_numpy(np.int64)[None, :] % MODULUS) % MODULUS, range(4, 8), key)
+    state = permute(
+        (draw_state[:, None] + a["stream_id"].to_numpy(np.int64)[None, :] % MODULUS) % MODULUS, range(4, 8), key
+    )
     u = (state.astype(np.float64) + 0.5) / MODULUS
-    low, base, high = (a[c].to_numpy(np.float64)[None, :] for c in ("low_value_pct", "base_value_pct", "high_value_pct"))
+    low, base, high = (
+        a[c].to_numpy(np.float64)[None, :] for c in ("low_value_pct", "base_value_pct", "high_value_pct")
+    )
     raw = quantiles(u, low, base, high, (a["distribution"] == "pert").to_numpy()[None, :])
     del state, u
     # renormalised within each group of series, year by year
     value = raw.copy()
     shares = a["share_group_number"].notna().to_numpy()
-    group = (a["share_group_number"].fillna(-1).astype(int).astype(str) + "|" + a["year"].fillna(-1).astype(int).astype(str)).to_numpy()
+    group = (
+        a["share_group_number"].fillna(-1).astype(int).astype(str) + "|" + a["year"].fillna(-1).astype(int).astype(str)
+    ).to_numpy()
     codes, group_index = np.unique(group[shares], return_inverse=True)
     totals = np.zeros((draws, len(codes)))
     np.add.at(totals.T, group_index, raw[:, shares].T)
@@ -195,7 +201,9 @@ def run_numpy(draws: int, warehouse: Path, out: Path) -> dict:
         for company, rows in com_series.items():
             share = series_share(rows, year)
             if share is not None:
-                band(("company_value", None, None, None, company, year), geography_values["global"] * share / 100, share)
+                band(
+                    ("company_value", None, None, None, company, year), geography_values["global"] * share / 100, share
+                )
     seconds = time.perf_counter() - started
     pd.DataFrame(results, columns=KEYS + BANDS).to_parquet(out)
     return {"seconds": seconds, "figures": len(results)}
@@ -252,8 +260,10 @@ def main() -> None:
                 load = os.getloadavg()[0]
                 results.append({**measure(kind, draws, args.warehouse, workdir), "load": load})
         reference = {r["draws"]: r for r in results if r["kind"] == "numpy" and "error" not in r}
-        print(f"{'':<6}{'draws':>8}{'seconds':>9}{'us/cell-draw':>14}{'peak MB':>9}{'x numpy':>9}"
-              f"{'x time for 10x draws':>22}{'max rel diff vs numpy':>23}{'load':>6}")
+        print(
+            f"{'':<6}{'draws':>8}{'seconds':>9}{'us/cell-draw':>14}{'peak MB':>9}{'x numpy':>9}"
+            f"{'x time for 10x draws':>22}{'max rel diff vs numpy':>23}{'load':>6}"
+        )
         previous: dict[str, dict] = {}
         for r in results:
             if "error" in r:
@@ -265,8 +275,10 @@ def main() -> None:
             before = previous.get(r["kind"])
             growth = r["seconds"] / before["seconds"] if before and r["draws"] == 10 * before["draws"] else float("nan")
             difference = largest_difference(r["bands"], base["bands"], BANDS) if base else float("nan")
-            print(f"{r['kind']:<6}{r['draws']:>8}{r['seconds']:>9.1f}{per_cell:>14.3f}{r['peak_rss_mb']:>9.0f}"
-                  f"{ratio:>9.2f}{growth:>22.1f}{difference:>23.1e}{r['load']:>6.1f}")
+            print(
+                f"{r['kind']:<6}{r['draws']:>8}{r['seconds']:>9.1f}{per_cell:>14.3f}{r['peak_rss_mb']:>9.0f}"
+                f"{ratio:>9.2f}{growth:>22.1f}{difference:>23.1e}{r['load']:>6.1f}"
+            )
             previous[r["kind"]] = r
         runs = {r["draws"]: r for r in results if r["kind"] == "dbt" and "error" not in r}
         if default_draws in runs and max(runs) > default_draws:

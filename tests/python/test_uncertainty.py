@@ -24,7 +24,9 @@ BANDED = f"select {', '.join(KEYS + BANDS)} from intermediate.int_figures__bande
 
 
 def test_every_segment_of_a_country_table_has_a_band_and_the_reported_market_none(warehouse_connection):
-    segments = {row["segment_id"] for row in read_seed("reference/segments.csv") if row["breakdown_id"] == "application"}
+    segments = {
+        row["segment_id"] for row in read_seed("reference/segments.csv") if row["breakdown_id"] == "application"
+    }
     rows = warehouse_connection.execute(
         "select member_id, basis, value_usd, value_usd_p05, value_usd_p50, value_usd_p95 from marts.report_tables "
         "where section = '8.3.1.2.3' and year = 2031"
@@ -79,18 +81,24 @@ def test_the_same_seed_gives_identical_percentiles_and_another_seed_others(built
         other = connection.sql(BANDED).df()
     moved = (other["value_usd_p05"] != first["value_usd_p05"]).to_numpy()
     with built_warehouse.connect() as connection:
-        widths = connection.sql(
-            f"select value_usd_p95 > value_usd_p05 as has_width from intermediate.int_figures__banded "
-            f"order by {', '.join(KEYS)}"
-        ).df()["has_width"].to_numpy()
+        widths = (
+            connection.sql(
+                f"select value_usd_p95 > value_usd_p05 as has_width from intermediate.int_figures__banded "
+                f"order by {', '.join(KEYS)}"
+            )
+            .df()["has_width"]
+            .to_numpy()
+        )
     # every figure with a band moves with the seed; a figure without one (the report's) does not
     assert (moved == widths).all()
 
 
 def test_the_percentiles_equal_an_independent_numpy_implementation(built_warehouse, tmp_path):
     with built_warehouse.connect() as connection:
-        draws = connection.execute("select count(*) from intermediate.int_simulation_runs where run_kind = 'draw'").fetchone()[0]
-        warehouse = built_warehouse.connect().sql(BANDED).df()
+        draws = connection.execute(
+            "select count(*) from intermediate.int_simulation_runs where run_kind = 'draw'"
+        ).fetchone()[0]
+        warehouse = connection.sql(BANDED).df()
     run_numpy(draws, built_warehouse.path, tmp_path / "numpy.parquet")
     reference = pd.read_parquet(tmp_path / "numpy.parquet")
     joined = warehouse.merge(reference, on=KEYS, how="outer", suffixes=("", "_numpy"), indicator=True)
@@ -114,9 +122,11 @@ def test_every_rule_holds_in_the_base_case_every_scenario_and_every_draw(warehou
         # company shares exist for their own years only; every other rule is checked in every run
         assert run_count == runs, rule
         assert runs > scenarios
-        tolerance = settings["share_sum_tolerance_pct"] if unit == "percentage_points" else settings[
-            "additivity_relative_tolerance"
-        ]
+        tolerance = (
+            settings["share_sum_tolerance_pct"]
+            if unit == "percentage_points"
+            else settings["additivity_relative_tolerance"]
+        )
         assert 0 <= deviation <= tolerance, (rule, deviation)
 
 
@@ -172,7 +182,14 @@ def warehouse_with_a_new_scenario(tmp_path_factory) -> BuiltWarehouse:
         ],
     )
     warehouse = root / "warehouse.duckdb"
-    run = run_dbt(["build", "--select", "+fct_scenario_forecast", "+dim_scenario", "+fct_simulation_checks"], project, warehouse=warehouse, target_dir=root / "target")
+    # the seeds and models behind the scenarios (their tests ran in the session's full build)
+    selection = ["--select", "+fct_scenario_forecast", "+dim_scenario", "+fct_simulation_checks"]
+    run = run_dbt(
+        ["build", *selection, "--resource-type", "seed", "--resource-type", "model"],
+        project,
+        warehouse=warehouse,
+        target_dir=root / "target",
+    )
     assert run.success, run.failures
     return BuiltWarehouse(path=warehouse, run=run)
 
@@ -185,7 +202,9 @@ def test_a_scenario_added_as_seed_rows_is_a_complete_run_with_no_sql_change(ware
         figures = connection.execute(
             "select count(*) from marts.fct_scenario_forecast where scenario_id = 'fpga_revival'"
         ).fetchone()[0]
-        base = connection.execute("select count(*) from marts.fct_scenario_forecast where scenario_id = 'base'").fetchone()[0]
+        base = connection.execute(
+            "select count(*) from marts.fct_scenario_forecast where scenario_id = 'base'"
+        ).fetchone()[0]
         fpga = connection.execute(
             "select change_from_base_pct from marts.fct_scenario_forecast where scenario_id = 'fpga_revival' "
             "and geography_id = 'global' and segment_id = 'fpga' and year = 2031"
