@@ -60,9 +60,10 @@
     ({{ expression }} rlike '^(?:{{ pattern | replace("^", "", 1) | replace("$", "") | replace("\\", "\\\\") }})$')
 {%- endmacro %}
 
-{#- `not materialized` for a common table expression read more than once: DuckDB and PostgreSQL would
-    otherwise compute it once for all its readers, before any reader's filter (a year, a run) can reach
-    it. Spark always inlines its CTEs and has no such keyword. -#}
+{#- `not materialized` for a common table expression read more than once: DuckDB would otherwise compute
+    it once for all its readers, before any reader's filter (a year, a run) can reach it. PostgreSQL keeps
+    its own choice (a CTE read more than once is computed once: inlined, a chain of them is planned as
+    nested loops that recompute each other), and Spark always inlines its CTEs and has no such keyword. -#}
 {% macro inline_cte() -%}
     {{ return(adapter.dispatch('inline_cte', 'accelerator_card_market')()) }}
 {%- endmacro %}
@@ -72,4 +73,22 @@
 {%- endmacro %}
 
 {% macro spark__inline_cte() -%}
+{%- endmacro %}
+
+{% macro postgres__inline_cte() -%}
+{%- endmacro %}
+
+{#- Keeps PostgreSQL from merging a subquery into the query around it (`offset 0`). The random numbers'
+    rounds read each state several times ((y * y) * (y * y) * y): merged, each round would copy the
+    expression of the round below five times over, an expression growing as 5^rounds that PostgreSQL's
+    planner cannot hold in memory. DuckDB and Spark evaluate each subquery's columns once as they are. -#}
+{% macro optimizer_fence() -%}
+    {{ return(adapter.dispatch('optimizer_fence', 'accelerator_card_market')()) }}
+{%- endmacro %}
+
+{% macro default__optimizer_fence() -%}
+{%- endmacro %}
+
+{% macro postgres__optimizer_fence() -%}
+    offset 0
 {%- endmacro %}

@@ -32,9 +32,9 @@
     {%- for round in rounds -%}
         {%- set y = '((simulation_state + ' ~ ((key + constants[round]) % p) ~ ') % ' ~ p ~ ')' -%}
         {%- set y4 = '((((' ~ y ~ ' * ' ~ y ~ ') % ' ~ p ~ ') * ((' ~ y ~ ' * ' ~ y ~ ') % ' ~ p ~ ')) % ' ~ p ~ ')' -%}
-        {%- set ns.sql = 'select ' ~ columns ~ '((' ~ y4 ~ ' * ' ~ y ~ ') % ' ~ p ~ ') as simulation_state from (' ~ ns.sql ~ ') as simulation_round_' ~ round -%}
+        {%- set ns.sql = 'select ' ~ columns ~ '((' ~ y4 ~ ' * ' ~ y ~ ') % ' ~ p ~ ') as simulation_state from (' ~ ns.sql ~ ' ' ~ optimizer_fence() ~ ') as simulation_round_' ~ round -%}
     {%- endfor -%}
-    select {{ columns }}simulation_state as {{ as_column }} from ({{ ns.sql }}) as simulation_permuted
+    select {{ columns }}simulation_state as {{ as_column }} from ({{ ns.sql }} {{ optimizer_fence() }}) as simulation_permuted
 {%- endmacro %}
 
 {#- Each row of `relation` (its `keep` columns) with `draw_state`: the draw's state after its four
@@ -56,6 +56,7 @@
             '(' ~ draw_state_column ~ ' + (cast(' ~ stream_column ~ ' as bigint) % ' ~ p ~ '))',
             keep, seed, [4, 5, 6, 7], 'stream_state'
         ) }}
+        {{ optimizer_fence() }}
     ) as simulation_streams
 {%- endmacro %}
 
@@ -154,13 +155,13 @@
             {%- set y4 = '((((' ~ y ~ ' * ' ~ y ~ ') % ' ~ p ~ ') * ((' ~ y ~ ' * ' ~ y ~ ') % ' ~ p ~ ')) % ' ~ p ~ ')' -%}
             {%- do stepped.append('((' ~ y4 ~ ' * ' ~ y ~ ') % ' ~ p ~ ') as ' ~ name ~ '_state') -%}
         {%- endfor -%}
-        {%- set ns.sql = 'select ' ~ columns ~ stepped | join(', ') ~ ' from (' ~ ns.sql ~ ') as simulation_round_' ~ round -%}
+        {%- set ns.sql = 'select ' ~ columns ~ stepped | join(', ') ~ ' from (' ~ ns.sql ~ ' ' ~ optimizer_fence() ~ ') as simulation_round_' ~ round -%}
     {%- endfor -%}
     {%- set uniforms = [] -%}
     {%- for name in names -%}
         {%- do uniforms.append('(cast(' ~ name ~ '_state as ' ~ type_double() ~ ') + 0.5) / cast(' ~ p ~ ' as ' ~ type_double() ~ ') as ' ~ name) -%}
     {%- endfor -%}
-    select {{ columns }}{{ uniforms | join(', ') }} from ({{ ns.sql }}) as simulation_streams
+    select {{ columns }}{{ uniforms | join(', ') }} from ({{ ns.sql }} {{ optimizer_fence() }}) as simulation_streams
 {%- endmacro %}
 
 {#- An assumption's random-number stream: a number in 0 .. p - 1 computed from its id's characters, so that

@@ -77,6 +77,7 @@ tail_roots as (
         {{- "," if not loop.last }}
         {%- endfor %}
     from uniforms
+    {{ optimizer_fence() }}
 ),
 
 normals as (
@@ -87,6 +88,7 @@ normals as (
         {{- "," if not loop.last }}
         {%- endfor %}
     from tail_roots
+    {{ optimizer_fence() }}
 ),
 
 drawn as (

@@ -6,9 +6,14 @@
 -- One row per figure (as int_figures__simulated): its 5th, 50th and 95th percentiles over the draws
 -- (the runs above 0), of its value and of its share. Built a year at a time (the table_by_batch
 -- materialization), so that the engine holds one year's draws at once; grouped by the figures' numbers,
--- their names joined to the result.
-with simulated as {{ inline_cte() }} (
+-- their names joined to the result from the base case's figures.
+with simulated as (
     select * from {{ ref('int_figures__simulated') }}
+),
+
+base_figures as (
+    select * from {{ ref('int_figures__scenarios') }}
+    where run_id = 0
 ),
 
 banded as (
@@ -31,8 +36,7 @@ figure_names as (
         breakdown_id,
         segment_id,
         company_id
-    from simulated
-    where run_id = 0
+    from base_figures
 ),
 
 final as (

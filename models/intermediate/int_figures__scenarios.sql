@@ -22,6 +22,7 @@ final as (
         runs.scenario_id,
         simulated.run_id,
         simulated.figure_kind,
+        simulated.figure_number,
         simulated.geography_id,
         simulated.breakdown_id,
         simulated.segment_id,

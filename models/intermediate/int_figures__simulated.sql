@@ -122,16 +122,18 @@ anchored as {{ inline_cte() }} (
 
 shares as {{ inline_cte() }} (
     select
-        run_id,
-        assumption_kind,
-        geography_number,
-        parent_geography_number,
-        segment_number,
-        company_number,
-        year,
+        anchored.run_id,
+        anchored.assumption_kind,
+        anchored.geography_number,
+        anchored.parent_geography_number,
+        anchored.segment_number,
+        anchored.company_number,
+        anchored.year,
         case
-            when previous_anchor_year = next_anchor_year then previous_value
-            else previous_value + (next_value - previous_value) * {{ anchor_position('anchored') }}
+            when anchored.previous_anchor_year = anchored.next_anchor_year then anchored.previous_value
+            else
+                anchored.previous_value
+                + (anchored.next_value - anchored.previous_value) * {{ anchor_position('anchored') }}
         end as share_pct
     from anchored
 ),
@@ -212,22 +214,38 @@ leaf_values as {{ inline_cte() }} (
     where shares.assumption_kind = 'segment_share'
 ),
 
--- a region's and the globe's segment values: the sums of their leaves', both in one pass over the leaves
+-- each leaf with its parent and its parent's parent (a region and the globe)
+leaf_ancestors as (
+    select
+        leaves.geography_number,
+        leaves.parent_geography_number as ancestor_geography_number
+    from geography_tree as leaves
+    union
+    select
+        leaves.geography_number,
+        parents.parent_geography_number as ancestor_geography_number
+    from geography_tree as leaves
+    inner join geography_tree as parents
+        on leaves.parent_geography_number = parents.geography_number
+    where parents.parent_geography_number is not null
+),
+
+-- a region's and the globe's segment values: the sums of their leaves'
 summed as (
     select
         leaf_values.run_id,
+        leaf_ancestors.ancestor_geography_number as geography_number,
         leaf_values.segment_number,
         leaf_values.year,
-        leaf_values.parent_geography_number,
-        parents.parent_geography_number as grandparent_geography_number,
         {{ exact_sum('leaf_values.value_usd') }} as value_usd
     from leaf_values
-    inner join (select distinct geography_number, parent_geography_number from geography_tree) as parents
-        on leaf_values.parent_geography_number = parents.geography_number
-    group by grouping sets (
-        (leaf_values.run_id, leaf_values.segment_number, leaf_values.year, leaf_values.parent_geography_number),
-        (leaf_values.run_id, leaf_values.segment_number, leaf_values.year, parents.parent_geography_number)
-    )
+    inner join leaf_ancestors
+        on leaf_values.geography_number = leaf_ancestors.geography_number
+    group by
+        leaf_values.run_id,
+        leaf_ancestors.ancestor_geography_number,
+        leaf_values.segment_number,
+        leaf_values.year
 ),
 
 -- a summed segment's share: its part of its geography's value (which its breakdown's segments add up to)
@@ -239,15 +257,7 @@ summed_values as (
         sums.year,
         sums.value_usd,
         100 * sums.value_usd / geography_values.value_usd as share_pct
-    from (
-        select
-            run_id,
-            coalesce(parent_geography_number, grandparent_geography_number) as geography_number,
-            segment_number,
-            year,
-            value_usd
-        from summed
-    ) as sums
+    from summed as sums
     inner join geography_values
         on
             sums.run_id = geography_values.run_id
