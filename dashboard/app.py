@@ -25,7 +25,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 import data
 import evidence
 import formatting as fmt
-from labels import BASIS, LANGUAGES, PAGES, t
+from labels import BASIS, LANGUAGES, PAGES, VERDICTS, identifier, t
 from widgets import show_chart, show_table
 
 BASES = ["reported", "derived", "assumption"]
@@ -334,13 +334,19 @@ def companies(language: str) -> list[str]:
 PRINTED_DATE_LENGTH = {"day": 10, "month": 7, "year": 4}
 
 
-ACRONYMS = {"ai", "gpu", "cpu", "cxl", "cagr", "fpga", "asic"}
+def figure_name(metric: str, language: str) -> str:
+    """A metric id as words in language: data_center_gpu_revenue -> Data-center GPU revenue."""
+    words = identifier(metric, language)
+    return words[:1].upper() + words[1:]
 
 
-def figure_name(metric: str) -> str:
-    """A metric id as words: data_center_gpu_revenue -> Data center GPU revenue."""
-    words = [word.upper() if word in ACRONYMS else word for word in metric.split("_")]
-    return " ".join(words)[:1].upper() + " ".join(words)[1:]
+def in_unit(values: pd.Series, units: pd.Series, language: str) -> tuple[list[str], list[str]]:
+    """Cited figures as every page shows a figure of their unit (USD in billions, two decimals; any other
+    unit as it is, two decimals at most), and the unit they are then in."""
+    pairs = zip(values, units, strict=True)
+    shown = [fmt.usd_bn(value) if unit == "USD" else fmt.number(value) for value, unit in pairs]
+    named = [t("usd_bn", language) if unit == "USD" else fmt.text(unit) for unit in units]
+    return shown, named
 
 
 def cited(language: str) -> list[str]:
@@ -349,8 +355,10 @@ def cited(language: str) -> list[str]:
         "" if pd.isna(published) else str(published)[: PRINTED_DATE_LENGTH.get(precision, 4)]
         for published, precision in zip(frame["published_on"], frame["date_precision"], strict=True)
     ]
-    frame["figure"] = frame["metric"].map(figure_name)
-    frame["qualifier"] = frame["value_qualifier"].str.replace("_", " ")
+    frame["figure"] = frame["metric"].map(lambda metric: figure_name(metric, language))
+    frame["qualifier"] = [identifier(key, language) if isinstance(key, str) else "" for key in frame["value_qualifier"]]
+    frame["value_shown"], frame["unit_shown"] = in_unit(frame["value"], frame["unit"], language)
+    frame["implied_shown"], _ = in_unit(frame["implied_base_value"], frame["unit"], language)
     frame["name"] = frame["organisation"] + " · " + frame["figure"] + " · " + frame["fiscal_period"]
     growth = frame[frame["growth_pct"].notna()].copy()
     growth["shown"] = growth["growth_pct"].map(fmt.growth)
@@ -375,14 +383,14 @@ def cited(language: str) -> list[str]:
         ("organisation", "organisation", "text", False),
         ("figure", "metric", "text", False),
         ("fiscal_period", "fiscal_period", "text", False),
-        ("value", "value", "number", True),
-        ("unit", "unit", "text", False),
+        ("value_shown", "value", "text", True),
+        ("unit_shown", "unit", "text", False),
         ("growth_pct", "growth_pct", "growth", True),
         ("title", "source_title", "text", False),
         ("published", "published_on", "text", False),
         ("publisher", "publisher", "text", False),
         ("qualifier", "qualifier", "text", False),
-        ("implied_base_value", "implied_base_value", "number", True),
+        ("implied_shown", "implied_base_value", "text", True),
         ("implied_growth_multiple", "implied_growth_multiple", "number", True),
     ]
     show_table(fmt.table(frame, columns, language), "cited_figures", language)
@@ -453,7 +461,8 @@ def report_tables(language: str) -> list[str]:
     explain_chosen_cell(frame, grid, event.selection.cells, language)
     if "method" in frame.columns:
         st.caption(t("method_table", language))
-        methods = frame.pivot_table(index="row", columns="year", values="method", aggfunc="first", sort=False)
+        named = frame.assign(method=[identifier(method, language) for method in frame["method"]])
+        methods = named.pivot_table(index="row", columns="year", values="method", aggfunc="first", sort=False)
         methods.columns = [str(year) for year in methods.columns]
         methods.index.name = t("member", language)
         show_table(methods.fillna(""), f"report_table_{section}_method", language, index=True)
@@ -476,7 +485,7 @@ def explain_chosen_cell(frame: pd.DataFrame, grid: pd.DataFrame, cells: Sequence
             year=year,
             figure=cell["shown"],
             basis=fmt.basis_name(cell["basis"], language),
-            method=cell["method"] if isinstance(cell.get("method"), str) else "",
+            method=identifier(cell["method"], language) if isinstance(cell.get("method"), str) else "",
         )
     )
     listed = cell.get("assumption_ids")  # null (NaN in the frame) where no assumption is behind the figure
@@ -509,15 +518,56 @@ RENDER: dict[str, Callable[[str], list[str] | None]] = {
 }
 
 
-def trust_panel(panel: st.delta_generator.DeltaGenerator, bases: Sequence[str], language: str) -> None:
-    """How many figures in view are the report's, derived from it, or assumed; the widest bands and the
-    cross-checks that bear on the page will join these counts once the marts hold them."""
+# The kinds of cross-check (marts.fct_cross_checks) that bear on each page's figures: the market's size and
+# growth under everything drawn from it, regional shares where regions are shown, company shares on the
+# companies page, the cited documents beside the cited figures; the Evidence page lists them all.
+MARKET_CHECKS = [
+    "company_revenue_vs_market",
+    "market_growth_vs_company_growth",
+    "report_period_label_vs_span",
+    "report_cagr_vs_span",
+    "implied_price_per_card",
+    "market_size_vs_publisher",
+]
+PAGE_CHECKS: dict[str, list[str] | None] = {
+    "overview": MARKET_CHECKS,
+    "segments": MARKET_CHECKS,
+    "geography": [*MARKET_CHECKS, "regional_share_vs_publisher"],
+    "companies": ["company_share_vs_company_figure", "company_revenue_vs_market"],
+    "cited": ["cited_figure_vs_document"],
+    "report_tables": [*MARKET_CHECKS, "regional_share_vs_publisher"],
+    "evidence": None,  # every kind
+}
+
+
+def trust_panel(panel: st.delta_generator.DeltaGenerator, page: str, bases: Sequence[str], language: str) -> None:
+    """How many figures in view are the report's, derived from it, or assumed, and the cross-checks that
+    bear on the page with their verdicts; the widest bands will join them once the marts hold them."""
     counts = {basis: sum(1 for shown in bases if shown == basis) for basis in BASES}
+    verdicts = data.cross_check_verdicts()
+    kinds = PAGE_CHECKS.get(page)
+    if kinds is not None:
+        verdicts = verdicts[verdicts["check_kind"].isin(kinds)]
     with panel.expander(t("trust", language), expanded=True):
-        if not bases:
-            st.text(t("trust_none", language))
+        st.text(t("trust_counts", language).format(total=len(bases), **counts) if bases else t("trust_none", language))
+        if verdicts.empty:
             return
-        st.text(t("trust_counts", language).format(total=len(bases), **counts))
+        by_verdict = verdicts.groupby("verdict")["checks"].sum()
+        st.text(
+            t("trust_checks", language).format(
+                total=int(by_verdict.sum()), **{verdict: int(by_verdict.get(verdict, 0)) for verdict in VERDICTS}
+            )
+        )
+        # one line per kind, in one text (the labels come from a seed, and text is never read as Markdown)
+        label = label_column(language, "check_kind_")
+        lines = []
+        for _, rows in verdicts.groupby("check_kind", sort=False):
+            counted = t("list_separator", language).join(
+                t("verdict_count", language).format(count=int(row.checks), verdict=VERDICTS[row.verdict][language])
+                for row in rows.sort_values("verdict", key=lambda column: column.map(list(VERDICTS).index)).itertuples()
+            )
+            lines.append(t("trust_check_kind", language).format(kind=rows[label].iloc[0], counts=counted))
+        st.text("\n".join(lines))
 
 
 def main() -> None:
@@ -533,6 +583,8 @@ def main() -> None:
     panel = st.container()
     try:
         bases = RENDER[page](language)
+        if bases is not None:
+            trust_panel(panel, page, bases, language)
         info = data.build_info()
     except data.WarehouseBusy:
         st.warning(t("warehouse_busy", language))  # one line for the viewer; data.py logs the details
@@ -540,8 +592,6 @@ def main() -> None:
     finally:
         # the address holds this view's choices, and only those: a link to it reproduces it
         st.query_params.from_dict(CHOSEN)
-    if bases is not None:
-        trust_panel(panel, bases, language)
     if not info.empty:
         st.sidebar.caption(f"{t('built', language)}: {info['built_at_utc'].iloc[0]:%Y-%m-%d %H:%M} UTC")
 

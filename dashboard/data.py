@@ -201,3 +201,15 @@ def assumptions(assumption_ids: str) -> pd.DataFrame:
         """,
         assumption_ids,
     )
+
+
+def cross_check_verdicts() -> pd.DataFrame:
+    """How many cross-checks of each kind reached each verdict, with the kind's labels."""
+    return read(
+        """
+        select check_kind, check_kind_label_en, check_kind_label_zh_hant, verdict, count(*) as checks
+        from marts.fct_cross_checks
+        group by check_kind, check_kind_sort_order, check_kind_label_en, check_kind_label_zh_hant, verdict
+        order by check_kind_sort_order, verdict
+        """
+    )

@@ -49,6 +49,11 @@ def number(value: object) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def multiple(value: object) -> str:
+    """A ratio as a multiple, to two decimals, followed by the multiplication sign."""
+    return "" if is_missing(value) else f"{fixed(value, 2)}\N{MULTIPLICATION SIGN}"
+
+
 def text(value: object) -> str:
     return "" if is_missing(value) else str(value)
 
