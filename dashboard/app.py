@@ -76,10 +76,16 @@ def member_scale(labels: Sequence[str], places: Sequence[int]) -> alt.Scale:
     return alt.Scale(domain=list(labels), range=[PALETTE[place % len(PALETTE)] for place in places])
 
 
-def bars_height(bars: int) -> int:
+# the axis of a chart of horizontal bars: every bar named, in full (Vega would drop a label it finds too
+# close to the next one, leaving a bar unnamed; bars_height gives each its row)
+BAR_LABELS = alt.Axis(labelLimit=0, labelOverlap=False)
+
+
+def bars_height(bars: int, legend_rows: int = 1) -> int:
     """The height of a chart of horizontal bars: a row per bar that fits its label, and room for the title,
-    the x axis and a legend (Streamlit fits the whole chart, not its plot, into the height)."""
-    return 28 * bars + 140
+    the x axis and a legend of legend_rows rows (Streamlit fits the whole chart, not its plot, into the
+    height, and Vega drops the axis labels that would overlap in a plot too short for them)."""
+    return 28 * bars + 130 + 24 * legend_rows
 
 
 def overview(language: str) -> list[str]:
@@ -247,11 +253,12 @@ def geography(language: str) -> list[str]:
             sort=list(segment_rows["segment"]),
             legend=LEGEND,
         )
+    legend_rows = 1 if is_total else -(-len(segment_rows) // 3)  # LEGEND's three columns
     for part, order, title_key, axis_key in (
         (frame[frame["geography_level"] == "region"], list(regions["geography"]), "regions_chart", "region"),
         (countries, list(country_order["geography"]), "countries_chart", "country_in_region"),
     ):
-        y = alt.Y("geography:N", sort=order, title=t(axis_key, language), axis=alt.Axis(labelLimit=0))
+        y = alt.Y("geography:N", sort=order, title=t(axis_key, language), axis=BAR_LABELS)
         bars = (
             alt.Chart(part)
             .mark_bar()
@@ -269,7 +276,8 @@ def geography(language: str) -> list[str]:
             .encode(y=y, x=alt.X("total_bn:Q"), text="total_shown:N", color=alt.value("#333"))
         )
         chart = (bars + totals).properties(
-            title=t(title_key, language).format(year=year), height=bars_height(part["geography_id"].nunique())
+            title=t(title_key, language).format(year=year),
+            height=bars_height(part["geography_id"].nunique(), legend_rows=legend_rows),
         )
         show_chart(chart, f"{title_key}_{year}_{breakdown}", language)
     columns: list[fmt.Column] = [("geography", "geography_label", "text", False), ("parent", "parent", "text", False)]
@@ -299,7 +307,7 @@ def companies(language: str) -> list[str]:
     # st.text, not a metric's label: labels come from the seeds, and a label is never read as Markdown
     st.text(f"{leader['company']} · {year} · {BASIS[leader['basis']][language]}")
     st.metric(t("largest_share", language), f"{fmt.share(leader['share_pct'])}%")
-    y = alt.Y("company:N", sort=list(frame["company"]), title=t("company", language), axis=alt.Axis(labelLimit=0))
+    y = alt.Y("company:N", sort=list(frame["company"]), title=t("company", language), axis=BAR_LABELS)
     bars = (
         alt.Chart(frame)
         .mark_bar()
@@ -334,6 +342,10 @@ def companies(language: str) -> list[str]:
 PRINTED_DATE_LENGTH = {"day": 10, "month": 7, "year": 4}
 
 
+# the comparisons a cited growth is stated against, in the order of their colours
+COMPARISONS = ["year_over_year", "compound_annual", "versus_current_level", "versus_traditional_configuration"]
+
+
 def figure_name(metric: str, language: str) -> str:
     """A metric id as words in language: data_center_gpu_revenue -> Data-center GPU revenue."""
     words = identifier(metric, language)
@@ -360,24 +372,41 @@ def cited(language: str) -> list[str]:
     frame["value_shown"], frame["unit_shown"] = in_unit(frame["value"], frame["unit"], language)
     frame["implied_shown"], _ = in_unit(frame["implied_base_value"], frame["unit"], language)
     frame["name"] = frame["organisation"] + " · " + frame["figure"] + " · " + frame["fiscal_period"]
+    # what each growth compares with (year on year, compound annual, ...): the bars are not all alike
+    compared = frame["growth_comparison"]
+    frame["compared"] = [identifier(key, language) if isinstance(key, str) else "" for key in compared]
     growth = frame[frame["growth_pct"].notna()].copy()
     growth["shown"] = growth["growth_pct"].map(fmt.growth)
     # no axis title: the chart's title says what the bars are, and long labels leave it no room
-    y = alt.Y("name:N", sort=list(growth["name"]), title=None, axis=alt.Axis(labelLimit=0))
+    y = alt.Y("name:N", sort=list(growth["name"]), title=None, axis=BAR_LABELS)
     bars = (
         alt.Chart(growth)
-        .mark_bar(color=PALETTE[0])
+        .mark_bar()
         .encode(
             y=y,
-            x=alt.X("growth_pct:Q", title=t("growth_pct", language)),
+            x=alt.X("growth_pct:Q", title=t("cited_growth_axis", language)),
+            # one colour per comparison, by its key, so that it is the same in both languages
+            color=alt.Color(
+                "compared:N",
+                title=t("compared_with", language),
+                scale=alt.Scale(
+                    domain=[identifier(key, language) for key in COMPARISONS],
+                    range=PALETTE[: len(COMPARISONS)],
+                ),
+                legend=LEGEND,
+            ),
             tooltip=[
                 alt.Tooltip("name:N", title=t("figure", language)),
-                alt.Tooltip("shown:N", title=t("growth_pct", language)),
+                alt.Tooltip("shown:N", title=t("cited_growth_axis", language)),
+                alt.Tooltip("compared:N", title=t("compared_with", language)),
             ],
         )
     )
     text = bars.mark_text(align="left", dx=4, fontSize=11).encode(text="shown:N", color=alt.value("#333"))
-    chart = (bars + text).properties(height=bars_height(len(growth)), title=t("cited_growth_chart", language))
+    # the legend of comparisons takes two rows at most (LEGEND's three columns)
+    chart = (bars + text).properties(
+        height=bars_height(len(growth), legend_rows=2), title=t("cited_growth_chart", language)
+    )
     show_chart(chart, "cited_growth", language)
     columns: list[fmt.Column] = [
         ("organisation", "organisation", "text", False),
@@ -385,7 +414,8 @@ def cited(language: str) -> list[str]:
         ("fiscal_period", "fiscal_period", "text", False),
         ("value_shown", "value", "text", True),
         ("unit_shown", "unit", "text", False),
-        ("growth_pct", "growth_pct", "growth", True),
+        ("growth_pct", "growth_stated_pct", "growth", True),
+        ("compared", "compared_with", "text", False),
         ("title", "source_title", "text", False),
         ("published", "published_on", "text", False),
         ("publisher", "publisher", "text", False),
@@ -414,7 +444,14 @@ def report_tables(language: str) -> list[str]:
     frame["value_bn"] = frame["value_usd"] / 1e9
     frame["shown"] = frame[measure].map(fmt.FORMATS[kind])
     frame["basis_name"] = frame["basis"].map(lambda basis: fmt.basis_name(basis, language))
-    axis_title = t("market_value_bn" if is_value_table else "share_of_table_pct", language)
+    # a share says of what: the market of the table's geography
+    geography_name = frame[label_column(language, "geography_")].iloc[0]
+    axis_title = (
+        t("market_value_bn", language)
+        if is_value_table
+        else t("share_of_table_pct", language).format(geography=geography_name)
+    )
+    breakdown_name = frame[label_column(language, "breakdown_")].iloc[0]
     tooltip = [
         alt.Tooltip("row:N", title=t("member", language)),
         alt.Tooltip("year:O", title=t("year", language)),
@@ -444,7 +481,7 @@ def report_tables(language: str) -> list[str]:
                 y=alt.Y("share_pct:Q", stack=True, title=axis_title),
                 color=alt.Color(
                     "row:N",
-                    title=t("member", language),
+                    title=breakdown_name,
                     scale=member_scale(members["row"], range(len(members))),
                     sort=list(members["row"]),
                     legend=LEGEND,

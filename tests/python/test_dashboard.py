@@ -422,3 +422,48 @@ def test_cited_figures_in_usd_read_in_billions_to_two_decimals_with_their_words(
         assert list(in_usd[value]) == [f"{usd_bn(v)} {BASIS_SYMBOL[b]}" for v, b in figures]
         assert not any(SNAKE_CASE.search(name) or "_" in name for name in table[metric])
     assert "資料中心營收" in set(open_app("cited", "zh-Hant").dataframe[0].value.iloc[:, 1])
+
+
+def encodings(spec: dict) -> list[dict]:
+    """Every encoding of a chart's spec, its layers' included."""
+    found = [spec["encoding"]] if "encoding" in spec else []
+    return found + [encoding for layer in spec.get("layer", []) for encoding in encodings(layer)]
+
+
+@pytest.mark.parametrize(
+    ("page", "parameters"),
+    [("geography", {"year": "2027", "breakdown": "processor_type"}), ("companies", {}), ("cited", {})],
+)
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+def test_every_bar_of_a_bar_chart_is_named_in_full(open_app, page, parameters, language):
+    """Vega drops an axis label it finds too close to the next one, leaving a bar unnamed: every bar
+    chart's names are kept, uncut, and its legend (if any) is never cut either."""
+    for spec in chart_specs(open_app(page, language, **parameters)):
+        names = [e["y"] for e in encodings(spec) if e.get("y", {}).get("type") == "nominal" and "axis" in e["y"]]
+        assert names, (page, "a chart of horizontal bars")
+        for y in names:
+            assert y["axis"]["labelOverlap"] is False and y["axis"]["labelLimit"] == 0, (page, y)
+        for legend in (e["color"]["legend"] for e in encodings(spec) if "legend" in e.get("color", {})):
+            assert legend["labelLimit"] == 0, (page, legend)
+
+
+def test_cited_growth_has_one_colour_per_comparison_in_both_languages(open_app):
+    def colours(language: str) -> tuple[list[str], int]:
+        [spec] = chart_specs(open_app("cited", language))
+        [scale] = [e["color"]["scale"] for e in encodings(spec) if "scale" in e.get("color", {})]
+        return scale["range"], len(scale["domain"])
+
+    assert colours("en") == colours("zh-Hant")
+
+
+def test_a_report_table_of_shares_says_of_which_market(open_app, published_warehouse):
+    _, warehouse = published_warehouse
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        [(english, chinese)] = connection.execute(
+            "select distinct geography_label_en, geography_label_zh_hant from marts.report_tables "
+            "where section = '8.3.1.2.3'"
+        ).fetchall()
+    for language, name in (("en", english), ("zh-Hant", chinese)):
+        [spec] = chart_specs(open_app("report_tables", language, section="8.3.1.2.3"))
+        [title] = [e["y"]["title"] for e in encodings(spec) if "y" in e]
+        assert name in title and "%" in title, title
