@@ -105,6 +105,7 @@ def overview(language: str) -> list[str]:
     market["value_bn"] = market["value_usd"] / 1e9
     market["shown"] = market["value_usd"].map(fmt.usd_bn)
     market["basis_name"] = market["basis"].map(lambda basis: fmt.basis_name(basis, language))
+    market["method_name"] = market["method"].map(lambda method: identifier(method, language))
     bars = (
         alt.Chart(market, title=t("market_chart", language))
         .mark_bar()
@@ -124,13 +125,14 @@ def overview(language: str) -> list[str]:
     columns: list[fmt.Column] = [
         ("year", "year", "year", False),
         ("value_usd", "market_value_bn", "usd_bn", True),
-        ("yoy_growth_pct", "growth_pct", "growth", True),
-        ("source_id", "source", "text", False),
+        ("yoy_growth_pct", "growth_pct", "growth", "yoy_growth_basis"),
+        ("method_name", "method", "text", False),
+        ("publisher", "publisher", "text", False),
     ]
     show_table(fmt.table(market, columns, language), "global_market", language)
     st.caption(fmt.legend(language))
     # each year's value (the headline figures are two of them), each year's growth, and the CAGR
-    return [*market["basis"], *market["basis"][market["yoy_growth_pct"].notna()], "derived"]
+    return [*market["basis"], *market["yoy_growth_basis"][market["yoy_growth_pct"].notna()], "derived"]
 
 
 def breakdown_names(language: str) -> dict[str, str]:
@@ -421,7 +423,7 @@ def cited(language: str) -> list[str]:
         ("publisher", "publisher", "text", False),
         ("qualifier", "qualifier", "text", False),
         ("implied_shown", "implied_base_value", "text", True),
-        ("implied_growth_multiple", "implied_growth_multiple", "number", True),
+        ("implied_growth_multiple", "implied_growth_multiple", "multiple", True),
     ]
     show_table(fmt.table(frame, columns, language), "cited_figures", language)
     st.caption(fmt.legend(language))

@@ -61,8 +61,14 @@ def build_info() -> pd.DataFrame:
 
 def global_market() -> pd.DataFrame:
     return read(
-        "select year, value_usd, yoy_growth_pct, forecast_cagr_pct, basis, source_id from marts.fct_market_size "
-        "where geography_id = 'global' order by year"
+        """
+        select m.year, m.value_usd, m.yoy_growth_pct, m.forecast_cagr_pct, m.basis, m.yoy_growth_basis, m.method,
+            m.source_id, d.publisher
+        from marts.fct_market_size as m
+        inner join marts.dim_source as d on m.source_id = d.source_id
+        where m.geography_id = 'global'
+        order by m.year
+        """
     )
 
 

@@ -467,3 +467,21 @@ def test_a_report_table_of_shares_says_of_which_market(open_app, published_wareh
         [spec] = chart_specs(open_app("report_tables", language, section="8.3.1.2.3"))
         [title] = [e["y"]["title"] for e in encodings(spec) if "y" in e]
         assert name in title and "%" in title, title
+
+
+def test_overview_marks_each_growth_with_its_own_basis_not_its_years(open_app, published_warehouse):
+    """The 2025 market is reported, its growth on the assumed 2024 is not: each cell its own symbol."""
+    from formatting import BASIS_SYMBOL, growth, usd_bn
+
+    _, warehouse = published_warehouse
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            "select value_usd, basis, yoy_growth_pct, yoy_growth_basis from marts.fct_market_size "
+            "where geography_id = 'global' order by year"
+        ).fetchall()
+    assert any(basis != growth_basis for _, basis, _, growth_basis in rows[1:]), "the case this test is about"
+    table = open_app("overview").dataframe[0].value
+    for (value, basis, growth_pct, growth_basis), (_, shown) in zip(rows, table.iterrows(), strict=True):
+        assert shown["Market value (USD bn)"] == f"{usd_bn(value)} {BASIS_SYMBOL[basis]}"
+        expected = f"{growth(growth_pct)} {BASIS_SYMBOL[growth_basis]}" if growth_basis else ""
+        assert shown["Growth y/y (%)"] == expected
