@@ -26,11 +26,11 @@ TEXT = {
     "checks_table": {"en": "Cross-checks and their verdicts", "zh-Hant": "交叉核對及其判定"},
     "verdict_summary": {"en": "Verdicts by kind of check", "zh-Hant": "各類核對之判定數"},
     "headline": {
-        "en": "The report's whole {year} market (USD {market} bn, {basis}) is {pct:.0f}% of one company's "
+        "en": "The report's whole {year} market (USD {market} bn, {basis}) is {pct}% of one company's "
         "revenue in one fiscal period alone: {label}, USD {company} bn. Of {total} cross-checks, "
         "{inconsistent} are inconsistent and {mismatch} are scope mismatches.",
         "zh-Hant": "報告的 {year} 年整體市場（{market} 十億美元，{basis}）"
-        "僅為單一公司單一會計期間營收的 {pct:.0f}%：{label}，{company} 十億美元。"
+        "僅為單一公司單一會計期間營收的 {pct}%：{label}，{company} 十億美元。"
         "{total} 項交叉核對中，{inconsistent} 項不一致，{mismatch} 項範圍不符。",
     },
     "publisher": {"en": "Publisher", "zh-Hant": "出版者"},
@@ -148,7 +148,7 @@ def headline(checks: pd.DataFrame, language: str) -> None:
             year=int(row["year"]),
             market=fmt.usd_bn(row["right_figure"]),
             basis=BASES[row["right_basis"]][language],
-            pct=100 / row["ratio"],
+            pct=fmt.share(100 / row["ratio"]),  # a share, shown as every share is
             label=readable(row["left_label"], language),
             company=fmt.usd_bn(row["left_figure"]),
             total=len(checks),

@@ -79,7 +79,7 @@ def marked(figure: str, basis: str) -> str:
 
 
 def basis_name(basis: str, language: str) -> str:
-    return f"{symbol(basis)} {BASIS[basis][language]}"
+    return f"{symbol(basis)} {BASIS[basis][language].removesuffix(' †')}"  # the symbol once
 
 
 def legend(language: str) -> str:

@@ -290,7 +290,7 @@ def test_a_write_lock_held_elsewhere_shows_one_line_and_the_page_returns_once_it
 def test_evidence_page_states_the_scope_gap_from_the_checks_and_lists_every_check(
     open_app, published_warehouse, language
 ):
-    from formatting import usd_bn
+    from formatting import share, usd_bn
     from labels import readable
 
     _, warehouse = published_warehouse
@@ -308,7 +308,7 @@ def test_evidence_page_states_the_scope_gap_from_the_checks_and_lists_every_chec
     [statement] = [text.value for text in app.text if readable(label, language) in text.value]
     assert f"{float(reported_2025):.2f}" in statement and f"{right / 1e9:.2f}" in statement
     assert readable(label, language) in statement and usd_bn(left) in statement
-    assert f"{100 * right / left:.0f}%" in statement
+    assert f"{share(100 * right / left)}%" in statement
     tables = [frame.value for frame in app.dataframe]
     listed = max(tables, key=len)
     assert len(listed) == checks
