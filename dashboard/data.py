@@ -51,6 +51,11 @@ def read(sql: str, *parameters) -> pd.DataFrame:
     return _read(str(path), file_version(path), sql, parameters)
 
 
+def version() -> tuple[int, int]:
+    """The published file's identity: what a cache of anything built from it is keyed on."""
+    return file_version(warehouse_path())
+
+
 def is_published() -> bool:
     return warehouse_path().exists()
 

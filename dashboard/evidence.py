@@ -178,8 +178,12 @@ def apart(years: pd.Series, values_bn: pd.Series) -> list[float]:
     return list(10**placed)
 
 
-def chart(paths: pd.DataFrame, language: str) -> None:
-    paths = paths.copy()
+# Built once per published file and language (its identity is the cache's key): Altair takes most of this
+# page's time building and validating a chart of some 300 points in five layers.
+@st.cache_data(show_spinner=False, max_entries=8)
+def chart_spec(version: tuple[int, int], language: str) -> dict:
+    """The Vega-Lite spec of the publishers' chart in language, for the published file of that version."""
+    paths = external_paths().copy()
     paths["value_bn"] = paths["value_usd"] / 1e9
     paths["scope"] = paths["scope_class"].map(lambda scope: identifier(scope, language))
     paths["is_stated"] = paths["basis"] == "reported"
@@ -221,8 +225,12 @@ def chart(paths: pd.DataFrame, language: str) -> None:
     )
     others = names.mark_text(align="left", dx=6, fontSize=10).transform_filter("!datum.is_report")
     report = names.mark_text(align="left", dx=6, fontSize=12, fontWeight="bold").transform_filter("datum.is_report")
+    return (lines + stated + derived + others + report).properties(height=560).to_dict()
+
+
+def chart(language: str) -> None:
     st.text(say("evidence_chart", language))
-    show_chart((lines + stated + derived + others + report).properties(height=560), "evidence_publishers", language)
+    show_chart(chart_spec(data.version(), language), "evidence_publishers", language)
 
 
 # a check's figure as every page shows a figure of its unit: USD in billions to two decimals, percentages
@@ -262,7 +270,7 @@ def checks_table(checks: pd.DataFrame, language: str) -> None:
         }
     ).reset_index(drop=True)
     st.text(say("checks_table", language))
-    shading = [VERDICT_COLOURS.get(verdict, "") for verdict in checks["verdict"]]
+    shading = [VERDICT_COLOURS.get(verdict, "") for verdict in checks["verdict"]]  # one per row
     show_table(table, "cross_checks", language, row_colours=shading)
 
 
@@ -286,7 +294,7 @@ def render(language: str) -> list[str]:
     checks = cross_checks()
     paths = external_paths()
     headline(checks, language)
-    chart(paths, language)
+    chart(language)
     summary(checks, language)
     checks_table(checks, language)
     # the figures in view: every point of the chart and both figures of every check
