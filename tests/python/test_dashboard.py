@@ -485,3 +485,12 @@ def test_overview_marks_each_growth_with_its_own_basis_not_its_years(open_app, p
         assert shown["Market value (USD bn)"] == f"{usd_bn(value)} {BASIS_SYMBOL[basis]}"
         expected = f"{growth(growth_pct)} {BASIS_SYMBOL[growth_basis]}" if growth_basis else ""
         assert shown["Growth y/y (%)"] == expected
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+def test_evidence_chart_built_ahead_is_valid_vega_lite(open_app, language):
+    """The Evidence page builds its chart once per published file, unvalidated: the schema holds it here."""
+    import altair as alt
+
+    [spec] = chart_specs(open_app("evidence", language))
+    alt.LayerChart.from_dict(spec, validate=True)
