@@ -7,6 +7,8 @@ shown as text or in tables, never as Markdown.
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import data
 import formatting as fmt
@@ -244,6 +246,19 @@ def figure(value: float, unit: str, basis: str) -> str:
     return fmt.marked(FIGURE_FORMATS.get(unit, fmt.number)(value), basis)
 
 
+def in_words(labels: pd.Series, language: str) -> list[str]:
+    """A check's labels as the page's language reads them: identifiers as words, and in zh-Hant a region's
+    share named by the region's zh-Hant label (marts.dim_geography), not its English one."""
+    geographies = data.geographies()
+    names = dict(zip(geographies["label_en"], geographies[label_column(language)], strict=True))
+    shares = re.compile(r"^(" + "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True)) + ") share")
+    return [readable(shares.sub(lambda match: f"{names[match.group(1)]} share", label), language) for label in labels]
+
+
+def label_column(language: str) -> str:
+    return "label_en" if language == "en" else "label_zh_hant"
+
+
 def checks_table(checks: pd.DataFrame, language: str) -> None:
     """Every check, its two figures each marked with its basis; the inconsistent and scope-mismatched first
     within each kind, as the verdict column says (the table is text, so its CSV is what is shown)."""
@@ -253,12 +268,12 @@ def checks_table(checks: pd.DataFrame, language: str) -> None:
         {
             say("kind", language): checks[kind_label(language)],
             say("subject", language): checks["subject"],
-            say("left", language): checks["left_label"].map(lambda label: readable(label, language)),
+            say("left", language): in_words(checks["left_label"], language),
             say("left_value", language): [
                 figure(v, u, b)
                 for v, u, b in zip(checks["left_figure"], checks["left_unit"], checks["left_basis"], strict=True)
             ],
-            say("right", language): checks["right_label"].map(lambda label: readable(label, language)),
+            say("right", language): in_words(checks["right_label"], language),
             say("right_value", language): [
                 figure(v, u, b)
                 for v, u, b in zip(checks["right_figure"], checks["right_unit"], checks["right_basis"], strict=True)
