@@ -395,7 +395,7 @@ def cited(language: str) -> list[str]:
                     domain=[identifier(key, language) for key in COMPARISONS],
                     range=PALETTE[: len(COMPARISONS)],
                 ),
-                legend=LEGEND,
+                legend={**LEGEND, "columns": 2},  # the comparisons' long names: two to a row fit
             ),
             tooltip=[
                 alt.Tooltip("name:N", title=t("figure", language)),
@@ -405,7 +405,7 @@ def cited(language: str) -> list[str]:
         )
     )
     text = bars.mark_text(align="left", dx=4, fontSize=11).encode(text="shown:N", color=alt.value("#333"))
-    # the legend of comparisons takes two rows at most (LEGEND's three columns)
+    # the legend of comparisons: two rows of two
     chart = (bars + text).properties(
         height=bars_height(len(growth), legend_rows=2), title=t("cited_growth_chart", language)
     )
@@ -493,7 +493,7 @@ def report_tables(language: str) -> list[str]:
             )
         )
     show_chart(chart.properties(height=380), f"report_table_{section}", language)
-    st.caption(axis_title)
+    st.text(axis_title)  # not a (Markdown) caption: it holds the geography's label from a seed
     grid = fmt.laid_out(frame, "row", "year", measure, kind)
     grid.index.name = t("member", language)
     event = show_table(grid, f"report_table_{section}", language, index=True, cell_choice=True)
