@@ -25,7 +25,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 import data
 import evidence
 import formatting as fmt
-from labels import BASIS, LANGUAGES, PAGES, t
+from labels import BASIS, LANGUAGES, PAGES, VERDICTS, identifier, t
 from widgets import show_chart, show_table
 
 BASES = ["reported", "derived", "assumption"]
@@ -76,10 +76,16 @@ def member_scale(labels: Sequence[str], places: Sequence[int]) -> alt.Scale:
     return alt.Scale(domain=list(labels), range=[PALETTE[place % len(PALETTE)] for place in places])
 
 
-def bars_height(bars: int) -> int:
+# the axis of a chart of horizontal bars: every bar named, in full (Vega would drop a label it finds too
+# close to the next one, leaving a bar unnamed; bars_height gives each its row)
+BAR_LABELS = alt.Axis(labelLimit=0, labelOverlap=False)
+
+
+def bars_height(bars: int, legend_rows: int = 1) -> int:
     """The height of a chart of horizontal bars: a row per bar that fits its label, and room for the title,
-    the x axis and a legend (Streamlit fits the whole chart, not its plot, into the height)."""
-    return 28 * bars + 140
+    the x axis and a legend of legend_rows rows (Streamlit fits the whole chart, not its plot, into the
+    height, and Vega drops the axis labels that would overlap in a plot too short for them)."""
+    return 28 * bars + 130 + 24 * legend_rows
 
 
 def overview(language: str) -> list[str]:
@@ -99,6 +105,7 @@ def overview(language: str) -> list[str]:
     market["value_bn"] = market["value_usd"] / 1e9
     market["shown"] = market["value_usd"].map(fmt.usd_bn)
     market["basis_name"] = market["basis"].map(lambda basis: fmt.basis_name(basis, language))
+    market["method_name"] = market["method"].map(lambda method: identifier(method, language))
     bars = (
         alt.Chart(market, title=t("market_chart", language))
         .mark_bar()
@@ -118,13 +125,14 @@ def overview(language: str) -> list[str]:
     columns: list[fmt.Column] = [
         ("year", "year", "year", False),
         ("value_usd", "market_value_bn", "usd_bn", True),
-        ("yoy_growth_pct", "growth_pct", "growth", True),
-        ("source_id", "source", "text", False),
+        ("yoy_growth_pct", "growth_pct", "growth", "yoy_growth_basis"),
+        ("method_name", "method", "text", False),
+        ("publisher", "publisher", "text", False),
     ]
     show_table(fmt.table(market, columns, language), "global_market", language)
     st.caption(fmt.legend(language))
     # each year's value (the headline figures are two of them), each year's growth, and the CAGR
-    return [*market["basis"], *market["basis"][market["yoy_growth_pct"].notna()], "derived"]
+    return [*market["basis"], *market["yoy_growth_basis"][market["yoy_growth_pct"].notna()], "derived"]
 
 
 def breakdown_names(language: str) -> dict[str, str]:
@@ -247,11 +255,12 @@ def geography(language: str) -> list[str]:
             sort=list(segment_rows["segment"]),
             legend=LEGEND,
         )
+    legend_rows = 1 if is_total else -(-len(segment_rows) // 3)  # LEGEND's three columns
     for part, order, title_key, axis_key in (
         (frame[frame["geography_level"] == "region"], list(regions["geography"]), "regions_chart", "region"),
         (countries, list(country_order["geography"]), "countries_chart", "country_in_region"),
     ):
-        y = alt.Y("geography:N", sort=order, title=t(axis_key, language), axis=alt.Axis(labelLimit=0))
+        y = alt.Y("geography:N", sort=order, title=t(axis_key, language), axis=BAR_LABELS)
         bars = (
             alt.Chart(part)
             .mark_bar()
@@ -269,7 +278,8 @@ def geography(language: str) -> list[str]:
             .encode(y=y, x=alt.X("total_bn:Q"), text="total_shown:N", color=alt.value("#333"))
         )
         chart = (bars + totals).properties(
-            title=t(title_key, language).format(year=year), height=bars_height(part["geography_id"].nunique())
+            title=t(title_key, language).format(year=year),
+            height=bars_height(part["geography_id"].nunique(), legend_rows=legend_rows),
         )
         show_chart(chart, f"{title_key}_{year}_{breakdown}", language)
     columns: list[fmt.Column] = [("geography", "geography_label", "text", False), ("parent", "parent", "text", False)]
@@ -299,7 +309,7 @@ def companies(language: str) -> list[str]:
     # st.text, not a metric's label: labels come from the seeds, and a label is never read as Markdown
     st.text(f"{leader['company']} · {year} · {BASIS[leader['basis']][language]}")
     st.metric(t("largest_share", language), f"{fmt.share(leader['share_pct'])}%")
-    y = alt.Y("company:N", sort=list(frame["company"]), title=t("company", language), axis=alt.Axis(labelLimit=0))
+    y = alt.Y("company:N", sort=list(frame["company"]), title=t("company", language), axis=BAR_LABELS)
     bars = (
         alt.Chart(frame)
         .mark_bar()
@@ -334,13 +344,23 @@ def companies(language: str) -> list[str]:
 PRINTED_DATE_LENGTH = {"day": 10, "month": 7, "year": 4}
 
 
-ACRONYMS = {"ai", "gpu", "cpu", "cxl", "cagr", "fpga", "asic"}
+# the comparisons a cited growth is stated against, in the order of their colours
+COMPARISONS = ["year_over_year", "compound_annual", "versus_current_level", "versus_traditional_configuration"]
 
 
-def figure_name(metric: str) -> str:
-    """A metric id as words: data_center_gpu_revenue -> Data center GPU revenue."""
-    words = [word.upper() if word in ACRONYMS else word for word in metric.split("_")]
-    return " ".join(words)[:1].upper() + " ".join(words)[1:]
+def figure_name(metric: str, language: str) -> str:
+    """A metric id as words in language: data_center_gpu_revenue -> Data-center GPU revenue."""
+    words = identifier(metric, language)
+    return words[:1].upper() + words[1:]
+
+
+def in_unit(values: pd.Series, units: pd.Series, language: str) -> tuple[list[str], list[str]]:
+    """Cited figures as every page shows a figure of their unit (USD in billions, two decimals; any other
+    unit as it is, two decimals at most), and the unit they are then in."""
+    pairs = zip(values, units, strict=True)
+    shown = [fmt.usd_bn(value) if unit == "USD" else fmt.number(value) for value, unit in pairs]
+    named = [t("usd_bn", language) if unit == "USD" else fmt.text(unit) for unit in units]
+    return shown, named
 
 
 def cited(language: str) -> list[str]:
@@ -349,41 +369,61 @@ def cited(language: str) -> list[str]:
         "" if pd.isna(published) else str(published)[: PRINTED_DATE_LENGTH.get(precision, 4)]
         for published, precision in zip(frame["published_on"], frame["date_precision"], strict=True)
     ]
-    frame["figure"] = frame["metric"].map(figure_name)
-    frame["qualifier"] = frame["value_qualifier"].str.replace("_", " ")
+    frame["figure"] = frame["metric"].map(lambda metric: figure_name(metric, language))
+    frame["qualifier"] = [identifier(key, language) if isinstance(key, str) else "" for key in frame["value_qualifier"]]
+    frame["value_shown"], frame["unit_shown"] = in_unit(frame["value"], frame["unit"], language)
+    frame["implied_shown"], _ = in_unit(frame["implied_base_value"], frame["unit"], language)
     frame["name"] = frame["organisation"] + " · " + frame["figure"] + " · " + frame["fiscal_period"]
+    # what each growth compares with (year on year, compound annual, ...): the bars are not all alike
+    compared = frame["growth_comparison"]
+    frame["compared"] = [identifier(key, language) if isinstance(key, str) else "" for key in compared]
     growth = frame[frame["growth_pct"].notna()].copy()
     growth["shown"] = growth["growth_pct"].map(fmt.growth)
     # no axis title: the chart's title says what the bars are, and long labels leave it no room
-    y = alt.Y("name:N", sort=list(growth["name"]), title=None, axis=alt.Axis(labelLimit=0))
+    y = alt.Y("name:N", sort=list(growth["name"]), title=None, axis=BAR_LABELS)
     bars = (
         alt.Chart(growth)
-        .mark_bar(color=PALETTE[0])
+        .mark_bar()
         .encode(
             y=y,
-            x=alt.X("growth_pct:Q", title=t("growth_pct", language)),
+            x=alt.X("growth_pct:Q", title=t("cited_growth_axis", language)),
+            # one colour per comparison, by its key, so that it is the same in both languages
+            color=alt.Color(
+                "compared:N",
+                title=t("compared_with", language),
+                scale=alt.Scale(
+                    domain=[identifier(key, language) for key in COMPARISONS],
+                    range=PALETTE[: len(COMPARISONS)],
+                ),
+                legend={**LEGEND, "columns": 2},  # the comparisons' long names: two to a row fit
+            ),
             tooltip=[
                 alt.Tooltip("name:N", title=t("figure", language)),
-                alt.Tooltip("shown:N", title=t("growth_pct", language)),
+                alt.Tooltip("shown:N", title=t("cited_growth_axis", language)),
+                alt.Tooltip("compared:N", title=t("compared_with", language)),
             ],
         )
     )
     text = bars.mark_text(align="left", dx=4, fontSize=11).encode(text="shown:N", color=alt.value("#333"))
-    chart = (bars + text).properties(height=bars_height(len(growth)), title=t("cited_growth_chart", language))
+    # the legend of comparisons: two rows of two
+    chart = (bars + text).properties(
+        height=bars_height(len(growth), legend_rows=2), title=t("cited_growth_chart", language)
+    )
     show_chart(chart, "cited_growth", language)
     columns: list[fmt.Column] = [
         ("organisation", "organisation", "text", False),
         ("figure", "metric", "text", False),
         ("fiscal_period", "fiscal_period", "text", False),
-        ("value", "value", "number", True),
-        ("unit", "unit", "text", False),
-        ("growth_pct", "growth_pct", "growth", True),
+        ("value_shown", "value", "text", True),
+        ("unit_shown", "unit", "text", False),
+        ("growth_pct", "growth_stated_pct", "growth", True),
+        ("compared", "compared_with", "text", False),
         ("title", "source_title", "text", False),
         ("published", "published_on", "text", False),
         ("publisher", "publisher", "text", False),
         ("qualifier", "qualifier", "text", False),
-        ("implied_base_value", "implied_base_value", "number", True),
-        ("implied_growth_multiple", "implied_growth_multiple", "number", True),
+        ("implied_shown", "implied_base_value", "text", True),
+        ("implied_growth_multiple", "implied_growth_multiple", "multiple", True),
     ]
     show_table(fmt.table(frame, columns, language), "cited_figures", language)
     st.caption(fmt.legend(language))
@@ -406,7 +446,14 @@ def report_tables(language: str) -> list[str]:
     frame["value_bn"] = frame["value_usd"] / 1e9
     frame["shown"] = frame[measure].map(fmt.FORMATS[kind])
     frame["basis_name"] = frame["basis"].map(lambda basis: fmt.basis_name(basis, language))
-    axis_title = t("market_value_bn" if is_value_table else "share_of_table_pct", language)
+    # a share says of what: the market of the table's geography
+    geography_name = frame[label_column(language, "geography_")].iloc[0]
+    axis_title = (
+        t("market_value_bn", language)
+        if is_value_table
+        else t("share_of_table_pct", language).format(geography=geography_name)
+    )
+    breakdown_name = frame[label_column(language, "breakdown_")].iloc[0]
     tooltip = [
         alt.Tooltip("row:N", title=t("member", language)),
         alt.Tooltip("year:O", title=t("year", language)),
@@ -436,7 +483,7 @@ def report_tables(language: str) -> list[str]:
                 y=alt.Y("share_pct:Q", stack=True, title=axis_title),
                 color=alt.Color(
                     "row:N",
-                    title=t("member", language),
+                    title=breakdown_name,
                     scale=member_scale(members["row"], range(len(members))),
                     sort=list(members["row"]),
                     legend=LEGEND,
@@ -446,14 +493,15 @@ def report_tables(language: str) -> list[str]:
             )
         )
     show_chart(chart.properties(height=380), f"report_table_{section}", language)
-    st.caption(axis_title)
+    st.text(axis_title)  # not a (Markdown) caption: it holds the geography's label from a seed
     grid = fmt.laid_out(frame, "row", "year", measure, kind)
     grid.index.name = t("member", language)
     event = show_table(grid, f"report_table_{section}", language, index=True, cell_choice=True)
     explain_chosen_cell(frame, grid, event.selection.cells, language)
     if "method" in frame.columns:
         st.caption(t("method_table", language))
-        methods = frame.pivot_table(index="row", columns="year", values="method", aggfunc="first", sort=False)
+        named = frame.assign(method=[identifier(method, language) for method in frame["method"]])
+        methods = named.pivot_table(index="row", columns="year", values="method", aggfunc="first", sort=False)
         methods.columns = [str(year) for year in methods.columns]
         methods.index.name = t("member", language)
         show_table(methods.fillna(""), f"report_table_{section}_method", language, index=True)
@@ -476,7 +524,7 @@ def explain_chosen_cell(frame: pd.DataFrame, grid: pd.DataFrame, cells: Sequence
             year=year,
             figure=cell["shown"],
             basis=fmt.basis_name(cell["basis"], language),
-            method=cell["method"] if isinstance(cell.get("method"), str) else "",
+            method=identifier(cell["method"], language) if isinstance(cell.get("method"), str) else "",
         )
     )
     listed = cell.get("assumption_ids")  # null (NaN in the frame) where no assumption is behind the figure
@@ -509,15 +557,56 @@ RENDER: dict[str, Callable[[str], list[str] | None]] = {
 }
 
 
-def trust_panel(panel: st.delta_generator.DeltaGenerator, bases: Sequence[str], language: str) -> None:
-    """How many figures in view are the report's, derived from it, or assumed; the widest bands and the
-    cross-checks that bear on the page will join these counts once the marts hold them."""
+# The kinds of cross-check (marts.fct_cross_checks) that bear on each page's figures: the market's size and
+# growth under everything drawn from it, regional shares where regions are shown, company shares on the
+# companies page, the cited documents beside the cited figures; the Evidence page lists them all.
+MARKET_CHECKS = [
+    "company_revenue_vs_market",
+    "market_growth_vs_company_growth",
+    "report_period_label_vs_span",
+    "report_cagr_vs_span",
+    "implied_price_per_card",
+    "market_size_vs_publisher",
+]
+PAGE_CHECKS: dict[str, list[str] | None] = {
+    "overview": MARKET_CHECKS,
+    "segments": MARKET_CHECKS,
+    "geography": [*MARKET_CHECKS, "regional_share_vs_publisher"],
+    "companies": ["company_share_vs_company_figure", "company_revenue_vs_market"],
+    "cited": ["cited_figure_vs_document"],
+    "report_tables": [*MARKET_CHECKS, "regional_share_vs_publisher"],
+    "evidence": None,  # every kind
+}
+
+
+def trust_panel(panel: st.delta_generator.DeltaGenerator, page: str, bases: Sequence[str], language: str) -> None:
+    """How many figures in view are the report's, derived from it, or assumed, and the cross-checks that
+    bear on the page with their verdicts; the widest bands will join them once the marts hold them."""
     counts = {basis: sum(1 for shown in bases if shown == basis) for basis in BASES}
+    verdicts = data.cross_check_verdicts()
+    kinds = PAGE_CHECKS.get(page)
+    if kinds is not None:
+        verdicts = verdicts[verdicts["check_kind"].isin(kinds)]
     with panel.expander(t("trust", language), expanded=True):
-        if not bases:
-            st.text(t("trust_none", language))
+        st.text(t("trust_counts", language).format(total=len(bases), **counts) if bases else t("trust_none", language))
+        if verdicts.empty:
             return
-        st.text(t("trust_counts", language).format(total=len(bases), **counts))
+        by_verdict = verdicts.groupby("verdict")["checks"].sum()
+        st.text(
+            t("trust_checks", language).format(
+                total=int(by_verdict.sum()), **{verdict: int(by_verdict.get(verdict, 0)) for verdict in VERDICTS}
+            )
+        )
+        # one line per kind, in one text (the labels come from a seed, and text is never read as Markdown)
+        label = label_column(language, "check_kind_")
+        lines = []
+        for _, rows in verdicts.groupby("check_kind", sort=False):
+            counted = t("list_separator", language).join(
+                t("verdict_count", language).format(count=int(row.checks), verdict=VERDICTS[row.verdict][language])
+                for row in rows.sort_values("verdict", key=lambda column: column.map(list(VERDICTS).index)).itertuples()
+            )
+            lines.append(t("trust_check_kind", language).format(kind=rows[label].iloc[0], counts=counted))
+        st.text("\n".join(lines))
 
 
 def main() -> None:
@@ -533,6 +622,8 @@ def main() -> None:
     panel = st.container()
     try:
         bases = RENDER[page](language)
+        if bases is not None:
+            trust_panel(panel, page, bases, language)
         info = data.build_info()
     except data.WarehouseBusy:
         st.warning(t("warehouse_busy", language))  # one line for the viewer; data.py logs the details
@@ -540,8 +631,6 @@ def main() -> None:
     finally:
         # the address holds this view's choices, and only those: a link to it reproduces it
         st.query_params.from_dict(CHOSEN)
-    if bases is not None:
-        trust_panel(panel, bases, language)
     if not info.empty:
         st.sidebar.caption(f"{t('built', language)}: {info['built_at_utc'].iloc[0]:%Y-%m-%d %H:%M} UTC")
 

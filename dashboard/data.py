@@ -51,6 +51,11 @@ def read(sql: str, *parameters) -> pd.DataFrame:
     return _read(str(path), file_version(path), sql, parameters)
 
 
+def version() -> tuple[int, int]:
+    """The published file's identity: what a cache of anything built from it is keyed on."""
+    return file_version(warehouse_path())
+
+
 def is_published() -> bool:
     return warehouse_path().exists()
 
@@ -61,8 +66,14 @@ def build_info() -> pd.DataFrame:
 
 def global_market() -> pd.DataFrame:
     return read(
-        "select year, value_usd, yoy_growth_pct, forecast_cagr_pct, basis, source_id from marts.fct_market_size "
-        "where geography_id = 'global' order by year"
+        """
+        select m.year, m.value_usd, m.yoy_growth_pct, m.forecast_cagr_pct, m.basis, m.yoy_growth_basis, m.method,
+            m.source_id, d.publisher
+        from marts.fct_market_size as m
+        inner join marts.dim_source as d on m.source_id = d.source_id
+        where m.geography_id = 'global'
+        order by m.year
+        """
     )
 
 
@@ -200,4 +211,16 @@ def assumptions(assumption_ids: str) -> pd.DataFrame:
         order by assumption_kind, assumption_id
         """,
         assumption_ids,
+    )
+
+
+def cross_check_verdicts() -> pd.DataFrame:
+    """How many cross-checks of each kind reached each verdict, with the kind's labels."""
+    return read(
+        """
+        select check_kind, check_kind_label_en, check_kind_label_zh_hant, verdict, count(*) as checks
+        from marts.fct_cross_checks
+        group by check_kind, check_kind_sort_order, check_kind_label_en, check_kind_label_zh_hant, verdict
+        order by check_kind_sort_order, verdict
+        """
     )

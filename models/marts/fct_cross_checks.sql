@@ -501,6 +501,11 @@ judged as (
         check_kinds.explanation_consistent,
         check_kinds.explanation_inconsistent,
         check_kinds.explanation_scope_mismatch,
+        check_kinds.label_en as check_kind_label_en,
+        check_kinds.label_zh_hant as check_kind_label_zh_hant,
+        check_kinds.explanation_consistent_zh_hant,
+        check_kinds.explanation_inconsistent_zh_hant,
+        check_kinds.explanation_scope_mismatch_zh_hant,
         case
             when
                 check_kinds.is_scope_mismatch_when_scopes_differ
@@ -548,7 +553,14 @@ final as (
             when 'scope_mismatch' then explanation_scope_mismatch
         end as explanation,
         left_source_id,
-        right_source_id
+        right_source_id,
+        check_kind_label_en,
+        check_kind_label_zh_hant,
+        case verdict
+            when 'consistent' then explanation_consistent_zh_hant
+            when 'inconsistent' then explanation_inconsistent_zh_hant
+            when 'scope_mismatch' then explanation_scope_mismatch_zh_hant
+        end as explanation_zh_hant
     from judged
 )
 

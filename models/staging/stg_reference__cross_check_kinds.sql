@@ -16,7 +16,12 @@ renamed as (
         is_scope_mismatch_when_scopes_differ,
         explanation_consistent,
         explanation_inconsistent,
-        explanation_scope_mismatch
+        explanation_scope_mismatch,
+        label_en,
+        label_zh_hant,
+        explanation_consistent_zh_hant,
+        explanation_inconsistent_zh_hant,
+        explanation_scope_mismatch_zh_hant
     from source
 )
 

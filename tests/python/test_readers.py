@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,7 @@ import duckdb
 import pytest
 from conftest import duckdb_mart_tables, write_lock_held
 from formatting import BASIS_SYMBOL, share, usd_bn
-from labels import t
+from labels import readable, t
 from playwright.sync_api import sync_playwright
 
 from scripts import build as pipeline
@@ -175,7 +176,11 @@ def test_evidence_page_renders_in_chromium_in_both_languages(dashboard, browser)
         shot = SCREENSHOTS / f"evidence_{language}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 50_000, language
-        assert page.get_by_text("NVIDIA data_center_revenue").count() >= 1
+        # the headline names the company's figure in words of the page's language, never by its key
+        assert page.get_by_text(f"NVIDIA {readable('data_center_revenue', language)}").count() >= 1
+        # the page's texts (not the icons' ligatures, which Material Symbols names in snake_case)
+        texts = "\n".join(page.locator("[data-testid='stText']").all_inner_texts())
+        assert texts and not re.search(r"\b[a-z]+(?:_[a-z0-9]+)+\b", texts), texts
     page.close()
 
 
