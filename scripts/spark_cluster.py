@@ -282,6 +282,9 @@ def thrift_server_command(cluster: Cluster) -> list[str]:
         "spark.hadoop.javax.jdo.option.ConnectionURL": metastore,
         # the data is small: a few partitions per shuffle rather than Spark's 200
         "spark.sql.shuffle.partitions": "2",
+        # and each statement reads a few hundred rows: interpreting its plan costs less than generating and
+        # compiling a Java class for it, on the driver and again on each executor (100-200 ms a statement)
+        "spark.sql.codegen.wholeStage": "false",
     }
     command = [
         str(spark_home() / "bin" / "spark-submit"),

@@ -6,6 +6,7 @@ import csv
 import os
 import subprocess
 import sys
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +26,90 @@ os.environ.setdefault("ACM_SIMULATION_DRAWS", "200")
 
 # the dashboard's modules import each other as app.py runs them, from their own folder
 sys.path.insert(0, str(PROJECT_DIR / "dashboard"))
+
+
+def import_pyspark_connect_in_an_xdist_process() -> None:
+    """Import great-expectations' view of pyspark (pyspark.sql.connect) with a main module that has a file.
+
+    xdist's processes run from `python -c`; pyspark.sql.connect takes a main module without a file for
+    its doctest runner and exits the process. great-expectations imports it once and keeps the outcome.
+    """
+    main = sys.modules["__main__"]
+    if not os.environ.get("PYTEST_XDIST_WORKER") or hasattr(main, "__file__") or main.__spec__ is not None:
+        return
+    main.__file__ = __file__
+    try:
+        import great_expectations.compatibility.pyspark  # noqa: F401
+    finally:
+        del main.__file__
+
+
+import_pyspark_connect_in_an_xdist_process()
+
+# The suite runs in two processes at once (pytest-xdist: `-n 2 --dist loadscope` in pyproject.toml). The
+# tests of one group run in one process, in the order of their files, so that what they share is built
+# once in that process: a module-scoped fixture always; a session-scoped one (the built and the
+# published warehouse) once in each process that needs it. A module is its own group unless named here.
+# (xdist's own `xdist_group` marks do nothing on pytest 9: they rename items through an attribute pytest
+# no longer reads.)
+XDIST_GROUPS = {
+    # the session's built warehouse (built_warehouse)
+    "test_assumptions": "built",
+    "test_evidence": "built",
+    "test_semantic_layer": "built",
+    "test_warehouse": "built",
+    # the session's published warehouse (published_warehouse)
+    "test_dashboard": "published",
+    "test_readers": "published",
+    "test_seed_check": "published",
+}
+# Each group's rough cost in seconds, as measured on the 2-core machine under other engineers' load: the
+# longest are handed out first, so that the two processes finish about together. Others go last.
+XDIST_GROUP_SECONDS = {
+    "test_pipeline": 800,
+    "published": 620,
+    "test_postgres": 590,
+    "test_spark": 400,
+    "built": 320,
+    "test_build_failures": 270,
+}
+
+
+def xdist_group(nodeid: str) -> str:
+    module = Path(nodeid.split("::", 1)[0]).stem
+    return XDIST_GROUPS.get(module, module)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """xdist's loadscope scheduling with the groups above as scopes, the longest handed out first."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupsLongestFirst(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid)
+
+        def _assign_work_unit(self, node) -> None:
+            longest_first = sorted(self.workqueue.items(), key=lambda unit: -XDIST_GROUP_SECONDS.get(unit[0], 0))
+            self.workqueue = OrderedDict(longest_first)
+            super()._assign_work_unit(node)
+
+    return GroupsLongestFirst(config, log)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The figures tests record (`record_property`): shown here, since a process of xdist's prints nothing."""
+    figures = [
+        (report.nodeid, name, value)
+        for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+        if report.when == "call"
+        for name, value in report.user_properties
+    ]
+    if figures:
+        terminalreporter.section("figures the tests recorded")
+        for nodeid, name, value in figures:
+            terminalreporter.write_line(f"{nodeid} [{name}]:\n{value}")
 
 
 def read_seed(relative_path: str, project_dir: Path = PROJECT_DIR) -> list[dict[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -64,13 +65,16 @@ class SemanticProject:
 
 
 @pytest.fixture(scope="module")
-def semantic_project(tmp_path_factory) -> SemanticProject:
+def semantic_project(built_warehouse, tmp_path_factory) -> SemanticProject:
+    """A copy of the project beside a copy of the session's build of it (the same files, built once),
+    parsed so that its target/ holds the semantic manifest `mf` reads."""
     assert MF.exists(), f"{MF} is missing: install dbt-metricflow (pip install -r requirements.txt -c constraints.txt)"
     root = tmp_path_factory.mktemp("semantic")
     project = copy_project(root / "project")
     warehouse = root / "warehouse.duckdb"
-    run = run_dbt(["build"], project, warehouse=warehouse, target_dir=project / "target")
-    assert run.success, f"dbt build failed: {run.failures}"
+    shutil.copyfile(built_warehouse.path, warehouse)
+    run = run_dbt(["parse"], project, warehouse=warehouse, target_dir=project / "target")
+    assert run.success, f"dbt parse failed: {run.exception}"
     assert (project / "target" / "semantic_manifest.json").exists()
     return SemanticProject(project=project, warehouse=warehouse)
 

@@ -74,9 +74,10 @@ def cluster_build(cluster, hostile_project, tmp_path_factory) -> DbtRun:
     workdir = tmp_path_factory.mktemp("cluster-build")
     env = cluster_env(cluster)
     try:
-        # the DuckDB path is never opened: the spark_cluster target does not read it
+        # the DuckDB path is never opened: the spark_cluster target does not read it. Four statements at
+        # once: each waits on the server most of its time (dbt-spark polls it every second)
         return run_dbt(
-            ["build", "--target", "spark_cluster"],
+            ["build", "--target", "spark_cluster", "--threads", "4"],
             hostile_project[0],
             warehouse=workdir / "unused.duckdb",
             target_dir=workdir / "target",
