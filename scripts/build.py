@@ -368,7 +368,9 @@ def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path, verbose: bool
             with step(paths, "copying the published file"):
                 (Path(state_dir) / "manifest.json").write_text(json.dumps(manifest))
                 shutil.copy2(paths.published, paths.staging)
-            args += ["--select", "state:modified+", "--state", state_dir]
+            # --full-refresh: a changed seed is loaded into a new table, so that a column added to or removed
+            # from its file is not refused by the old table's (the project has no incremental models)
+            args += ["--select", "state:modified+", "--state", state_dir, "--full-refresh"]
         what = "only what changed since the published build" if manifest is not None else "every node"
         progress(f"2/4 Building with dbt: {what} (dbt's output in {log_dir / 'dbt.log'})")
         with step(paths, "building with dbt"), nullcontext() if verbose else console_to(log_dir / "dbt-console.log"):

@@ -57,6 +57,7 @@ XDIST_GROUPS = {
     "test_assumptions": "built",
     "test_evidence": "built",
     "test_semantic_layer": "built",
+    "test_uncertainty": "built",
     "test_warehouse": "built",
     # the session's published warehouse (published_warehouse)
     "test_dashboard": "published",
@@ -70,7 +71,7 @@ XDIST_GROUP_SECONDS = {
     "published": 620,
     "test_postgres": 590,
     "test_spark": 400,
-    "built": 320,
+    "built": 600,
     "test_build_failures": 270,
 }
 
