@@ -92,3 +92,18 @@
 {% macro postgres__optimizer_fence() -%}
     offset 0
 {%- endmacro %}
+
+{#- A pre-hook of the models that read the simulation's view: PostgreSQL estimates one row for each of the
+    view's common table expressions it computes once, and so joins their thousands of rows in nested
+    loops, one row against all the others; without nested loops it hashes them, as DuckDB and Spark do.
+    For this model's transaction only. -#}
+{% macro plan_without_nested_loops() -%}
+    {{ return(adapter.dispatch('plan_without_nested_loops', 'accelerator_card_market')()) }}
+{%- endmacro %}
+
+{% macro default__plan_without_nested_loops() -%}
+{%- endmacro %}
+
+{% macro postgres__plan_without_nested_loops() -%}
+    set local enable_nestloop = off
+{%- endmacro %}

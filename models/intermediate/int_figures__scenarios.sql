@@ -1,3 +1,4 @@
+{{ config(pre_hook="{{ plan_without_nested_loops() }}") }}
 -- One row per figure (as int_figures__simulated) in the base case and in each named scenario: the runs
 -- at or below 0, named. The base marts read scenario `base`; fct_scenario_forecast reads them all.
 with simulated as (
