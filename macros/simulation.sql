@@ -211,3 +211,14 @@
 {% macro spark__percentile_element(array, position) -%}
     {{ array }}[{{ position - 1 }}]
 {%- endmacro %}
+
+{#- The batches the simulation's year-by-year models (materialization table_by_batch) are built in: each
+    year of the horizon, so that DuckDB and Spark hold one year's draws at a time. PostgreSQL computes the
+    view's shared steps once per statement, whole, whatever the batch's filter: batches would only repeat
+    them, so it builds these tables in one statement (the suite's draws are few). -#}
+{% macro simulation_batches() -%}
+    {%- if target.type == 'postgres' -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {{ return(range(var('first_year'), var('last_year') + 1) | list) }}
+{%- endmacro %}

@@ -3,8 +3,9 @@
     batch at a time, not for the whole query: the simulation's percentiles hold every draw of every figure
     in their group-by, so they are built a year at a time (the filter reaches the years' rows through the
     views below the query). The query must give the batch column; a row whose value is not listed is left
-    out, so `batches` must list every value (the model's tests count the rows). Uses only the adapter's own
-    create-table-as and a plain insert, so it runs on every engine of the project. -#}
+    out, so `batches` must list every value (the model's tests count the rows); an empty list builds the
+    table in one statement. Uses only the adapter's own create-table-as and a plain insert, so it runs on
+    every engine of the project. -#}
 {% materialization table_by_batch, default %}
     {%- set batch_column = config.require('batch_column') -%}
     {%- set batches = config.require('batches') -%}
@@ -16,6 +17,12 @@
 
     {%- if existing_relation is not none -%}
         {%- do adapter.drop_relation(existing_relation) -%}
+    {%- endif -%}
+
+    {%- if batches | length == 0 -%}
+        {%- call statement('main') -%}
+            {{ get_create_table_as_sql(False, target_relation, sql) }}
+        {%- endcall -%}
     {%- endif -%}
 
     {%- for batch in batches -%}

@@ -1,7 +1,7 @@
 {{ config(
     materialized='table_by_batch',
     batch_column='year',
-    batches=range(var('first_year'), var('last_year') + 1) | list,
+    batches=simulation_batches(),
     pre_hook="{{ plan_without_nested_loops() }}"
 ) }}
 -- One row per figure (as int_figures__simulated): its 5th, 50th and 95th percentiles over the draws

@@ -1,15 +1,28 @@
 {{ config(
     materialized='table_by_batch',
     batch_column='year',
-    batches=range(var('first_year'), var('last_year') + 1) | list,
+    batches=simulation_batches(),
     pre_hook="{{ plan_without_nested_loops() }}"
 ) }}
 -- One row per rule and year: the largest deviation from the rule over every run (the base case, the
 -- scenarios and every draw), computed here, in the warehouse, for the great-expectations gate (suite
 -- `simulation`) to hold and for readers to see (marts.fct_simulation_checks publishes it). Shares are in percent (deviation from 100 in points); values relative to
 -- the value they must add up to; the report's stated market sizes relative to the report's figure.
-with figures as {{ inline_cte() }} (
+-- each kind of figure read from the view on its own, so that the year of the batch and the kind reach
+-- the view's arithmetic (a CTE read several times would be computed once, whole, on some engines)
+with segment_figures as (
     select * from {{ ref('int_figures__simulated') }}
+    where figure_kind = 'segment_value'
+),
+
+market_figures as (
+    select * from {{ ref('int_figures__simulated') }}
+    where figure_kind = 'market_size'
+),
+
+company_figures as (
+    select * from {{ ref('int_figures__simulated') }}
+    where figure_kind = 'company_value'
 ),
 
 geographies as (
@@ -27,11 +40,10 @@ geography_values as {{ inline_cte() }} (
         year,
         value_usd,
         share_pct
-    from figures
-    where figure_kind = 'market_size'
+    from market_figures
 ),
 
-segment_sums as {{ inline_cte() }} (
+segment_sums as (
     select
         run_id,
         geography_id,
@@ -39,12 +51,11 @@ segment_sums as {{ inline_cte() }} (
         year,
         {{ exact_sum('share_pct') }} as share_sum_pct,
         {{ exact_sum('value_usd') }} as value_sum_usd
-    from figures
-    where figure_kind = 'segment_value'
+    from segment_figures
     group by run_id, geography_id, breakdown_id, year
 ),
 
-child_sums as {{ inline_cte() }} (
+child_sums as (
     select
         geography_values.run_id,
         geographies.parent_geography_id as geography_id,
@@ -58,32 +69,24 @@ child_sums as {{ inline_cte() }} (
     group by geography_values.run_id, geographies.parent_geography_id, geography_values.year
 ),
 
-company_sums as {{ inline_cte() }} (
+company_sums as (
     select
         run_id,
         year,
         {{ exact_sum('share_pct') }} as share_sum_pct,
         {{ exact_sum('value_usd') }} as value_sum_usd
-    from figures
-    where figure_kind = 'company_value'
+    from company_figures
     group by run_id, year
 ),
 
-deviations as (
+-- every sum with its two deviations, a share's from 100 and a value's from its parent's value
+sum_deviations as (
     select
-        'segment_shares_sum_to_100' as rule_id,
-        'percentage_points' as deviation_unit,
-        run_id,
-        year,
-        abs(share_sum_pct - 100) as deviation
-    from segment_sums
-    union all
-    select
-        'segment_values_add_up_to_their_geography' as rule_id,
-        'relative' as deviation_unit,
+        'segment' as sum_kind,
         segment_sums.run_id,
         segment_sums.year,
-        abs(segment_sums.value_sum_usd - geography_values.value_usd) / geography_values.value_usd as deviation
+        abs(segment_sums.share_sum_pct - 100) as share_deviation,
+        abs(segment_sums.value_sum_usd - geography_values.value_usd) / geography_values.value_usd as value_deviation
     from segment_sums
     inner join geography_values
         on
@@ -92,19 +95,11 @@ deviations as (
             and segment_sums.year = geography_values.year
     union all
     select
-        'geography_shares_sum_to_100' as rule_id,
-        'percentage_points' as deviation_unit,
-        run_id,
-        year,
-        abs(share_sum_pct - 100) as deviation
-    from child_sums
-    union all
-    select
-        'geography_values_add_up_to_their_parent' as rule_id,
-        'relative' as deviation_unit,
+        'geography' as sum_kind,
         child_sums.run_id,
         child_sums.year,
-        abs(child_sums.value_sum_usd - geography_values.value_usd) / geography_values.value_usd as deviation
+        abs(child_sums.share_sum_pct - 100) as share_deviation,
+        abs(child_sums.value_sum_usd - geography_values.value_usd) / geography_values.value_usd as value_deviation
     from child_sums
     inner join geography_values
         on
@@ -113,25 +108,50 @@ deviations as (
             and child_sums.year = geography_values.year
     union all
     select
-        'company_shares_sum_to_100' as rule_id,
-        'percentage_points' as deviation_unit,
-        run_id,
-        year,
-        abs(share_sum_pct - 100) as deviation
-    from company_sums
-    union all
-    select
-        'company_values_add_up_to_the_market' as rule_id,
-        'relative' as deviation_unit,
+        'company' as sum_kind,
         company_sums.run_id,
         company_sums.year,
-        abs(company_sums.value_sum_usd - geography_values.value_usd) / geography_values.value_usd as deviation
+        abs(company_sums.share_sum_pct - 100) as share_deviation,
+        abs(company_sums.value_sum_usd - geography_values.value_usd) / geography_values.value_usd as value_deviation
     from company_sums
     inner join geography_values
         on
             company_sums.run_id = geography_values.run_id
             and company_sums.year = geography_values.year
             and geography_values.geography_id = 'global'
+),
+
+-- the rules: each kind of sum checked for its shares and its values
+rules as (
+    select
+        'segment' as sum_kind,
+        'segment_shares_sum_to_100' as rule_id,
+        'percentage_points' as deviation_unit
+    union all
+    select 'segment', 'segment_values_add_up_to_their_geography', 'relative'
+    union all
+    select 'geography', 'geography_shares_sum_to_100', 'percentage_points'
+    union all
+    select 'geography', 'geography_values_add_up_to_their_parent', 'relative'
+    union all
+    select 'company', 'company_shares_sum_to_100', 'percentage_points'
+    union all
+    select 'company', 'company_values_add_up_to_the_market', 'relative'
+),
+
+deviations as (
+    select
+        rules.rule_id,
+        rules.deviation_unit,
+        sum_deviations.run_id,
+        sum_deviations.year,
+        case
+            when rules.deviation_unit = 'percentage_points' then sum_deviations.share_deviation
+            else sum_deviations.value_deviation
+        end as deviation
+    from sum_deviations
+    inner join rules
+        on sum_deviations.sum_kind = rules.sum_kind
     union all
     select
         'reported_market_sizes_hold' as rule_id,
