@@ -74,8 +74,9 @@ dashboard: $(INSTALLED) ## Serve the dashboard on 127.0.0.1 (reads the published
 sql: $(INSTALLED) ## Open a read-only SQL session (DuckDB CLI, safe mode) on the published warehouse
 	@$(BIN)/python -m scripts.sql
 
-bench: $(TEST_INSTALLED) ## Benchmark the pipeline (a table of timings; not a test)
+bench: $(TEST_INSTALLED) ## Benchmark the pipeline and the simulation (tables of timings; not a test)
 	$(BIN)/python -m scripts.bench
+	$(BIN)/python -m scripts.bench_simulation
 
 DOCS_PORT ?= 8080
 docs: $(INSTALLED) ## Build the dbt docs site (models, columns, lineage, exposure) and serve it on 127.0.0.1

@@ -42,6 +42,7 @@ SIMULATION_MODELS = [
     "int_assumptions__sampled",
     "int_market_size__simulated",
     "int_figures__simulated",
+    "int_figures__scenarios",
     "int_figures__banded",
 ]
 KEYS = ["figure_kind", "geography_id", "breakdown_id", "segment_id", "company_id", "year"]
@@ -171,11 +172,24 @@ def run_numpy(draws: int, warehouse: Path, out: Path) -> dict:
     seg_series = dict(list(seg.groupby(["geography_id", "breakdown_id", "segment_id"])))
     com_series = dict(list(com.groupby("company_id")))
     results = []
+    # a year's figures, their values and shares over the draws: percentiles of all at once, per year
+    figures: list[tuple] = []
+    values: list[np.ndarray] = []
+    shares: list[np.ndarray] = []
 
-    def band(figure: tuple, values: np.ndarray, share: np.ndarray | None) -> None:
-        bands = np.percentile(values, [5, 50, 95])
-        share_bands = np.percentile(share, [5, 50, 95]) if share is not None else [np.nan] * 3
-        results.append((*figure, *bands, *share_bands))
+    def band(figure: tuple, value: np.ndarray, share: np.ndarray | None) -> None:
+        figures.append(figure)
+        values.append(value)
+        shares.append(share if share is not None else np.full(draws, np.nan))
+
+    def percentiles_of_the_year() -> None:
+        value_bands = np.percentile(np.stack(values, axis=1), [5, 50, 95], axis=0).T
+        with np.errstate(invalid="ignore"):
+            share_bands = np.percentile(np.stack(shares, axis=1), [5, 50, 95], axis=0).T
+        results.extend((*f, *v, *sh) for f, v, sh in zip(figures, value_bands, share_bands, strict=True))
+        figures.clear()
+        values.clear()
+        shares.clear()
 
     for year in years:
         geography_values = {"global": market(year)}
@@ -204,6 +218,7 @@ def run_numpy(draws: int, warehouse: Path, out: Path) -> dict:
                 band(
                     ("company_value", None, None, None, company, year), geography_values["global"] * share / 100, share
                 )
+        percentiles_of_the_year()
     seconds = time.perf_counter() - started
     pd.DataFrame(results, columns=KEYS + BANDS).to_parquet(out)
     return {"seconds": seconds, "figures": len(results)}
