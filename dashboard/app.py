@@ -148,10 +148,17 @@ def in_scenario(frame: pd.DataFrame, scenario: str, figure_kind: str, keys: list
     return shown
 
 
-def error_bars(frame: pd.DataFrame, category: alt.X | alt.Y, low: str, high: str, horizontal: bool) -> alt.Chart:
-    """The 5-95% band of each bar as an error bar, where the band has width."""
+def error_bars(
+    frame: pd.DataFrame, category: alt.X | alt.Y, low: str, high: str, title: str, horizontal: bool
+) -> alt.Chart:
+    """The 5-95% band of each bar as an error bar, where the band has width; title is the bars' axis title
+    (Vega-Lite would otherwise add the band's column to it)."""
     banded = frame[[fmt.has_width(p05, p95) for p05, p95 in zip(frame[low], frame[high], strict=True)]]
-    ends = {"x": alt.X(f"{low}:Q"), "x2": f"{high}:Q"} if horizontal else {"y": alt.Y(f"{low}:Q"), "y2": f"{high}:Q"}
+    ends = (
+        {"x": alt.X(f"{low}:Q", title=title), "x2": f"{high}:Q"}
+        if horizontal
+        else {"y": alt.Y(f"{low}:Q", title=title), "y2": f"{high}:Q"}
+    )
     return (
         alt.Chart(banded)
         .mark_errorbar(ticks=True, color="#333")
@@ -164,7 +171,7 @@ def fan_chart(
     value: str,
     title: str,
     y_title: str,
-    color: Callable[[bool], alt.Color],
+    color: alt.Color,
     tooltip: list,
     language: str,
     base: str | None = None,
@@ -175,14 +182,14 @@ def fan_chart(
     lines = (
         alt.Chart(frame)
         .mark_line(point=True)
-        .encode(x=x, y=alt.Y(f"{value}:Q", title=y_title), color=color(True), tooltip=tooltip)
+        .encode(x=x, y=alt.Y(f"{value}:Q", title=y_title), color=color, tooltip=tooltip)
     )
     if base is not None:
         beside = alt.Chart(frame).mark_line(strokeDash=[5, 4], opacity=0.6)
-        beside = beside.encode(x=x, y=alt.Y(f"{base}:Q", title=y_title), color=color(False))
+        beside = beside.encode(x=x, y=alt.Y(f"{base}:Q", title=y_title), color=color)
     else:
         beside = alt.Chart(frame).mark_area(opacity=0.18)
-        beside = beside.encode(x=x, y=alt.Y(f"{value}_p05:Q", title=y_title), y2=f"{value}_p95:Q", color=color(False))
+        beside = beside.encode(x=x, y=alt.Y(f"{value}_p05:Q", title=y_title), y2=f"{value}_p95:Q", color=color)
     return alt.layer(beside, lines, title=title)
 
 
@@ -223,11 +230,12 @@ def overview(language: str) -> list[str]:
             ],
         )
     )
+    value_title = t("market_value_bn", language)
     text = bars.mark_text(dy=-8, fontSize=11, baseline="bottom").encode(
-        y="label_bn:Q", text="shown:N", color=alt.value("#333")
+        y=alt.Y("label_bn:Q", title=value_title), text="shown:N", color=alt.value("#333")
     )
     year_axis = alt.X("year:O", title=t("year", language), axis=alt.Axis(labelAngle=0))
-    marks = bars + error_bars(market, year_axis, "value_bn_p05", "value_bn_p95", horizontal=False) + text
+    marks = bars + error_bars(market, year_axis, "value_bn_p05", "value_bn_p95", value_title, False) + text
     columns: list[fmt.Column] = [
         ("year", "year", "year", False),
         ("value_usd", "market_value_bn", "usd_bn", True),
@@ -235,7 +243,11 @@ def overview(language: str) -> list[str]:
     ]
     if scenario != "base":
         market["base_bn"] = market["base_value_usd"] / 1e9
-        marks += alt.Chart(market).mark_tick(color="#000", thickness=2).encode(x=year_axis, y="base_bn:Q")
+        marks += (
+            alt.Chart(market)
+            .mark_tick(color="#000", thickness=2)
+            .encode(x=year_axis, y=alt.Y("base_bn:Q", title=value_title))
+        )
         columns += [
             ("base_value_usd", "base_case_bn", "usd_bn", True),
             ("change_from_base_pct", "change_from_base_pct", "growth", True),
@@ -299,14 +311,10 @@ def segments(language: str) -> list[str]:
     order = frame.drop_duplicates("segment_id")
     scale = member_scale(order["segment"], [places[(breakdown, s)] for s in order["segment_id"]])
 
-    def color(legend: bool) -> alt.Color:
-        return alt.Color(
-            "segment:N",
-            title=t("segment", language),
-            scale=scale,
-            sort=list(order["segment"]),
-            legend=LEGEND if legend else None,
-        )
+    # the same legend on every layer (a layer without one, drawn first, would hide the chart's)
+    color = alt.Color(
+        "segment:N", title=t("segment", language), scale=scale, sort=list(order["segment"]), legend=LEGEND
+    )
 
     tooltip = [
         alt.Tooltip("segment:N", title=t("segment", language)),
@@ -408,6 +416,7 @@ def geography(language: str) -> list[str]:
             legend=LEGEND,
         )
     legend_rows = 1 if is_total else -(-len(segment_rows) // 3)  # LEGEND's three columns
+    value_title = t("market_value_bn", language)
     for part, order, title_key, axis_key in (
         (frame[frame["geography_level"] == "region"], list(regions["geography"]), "regions_chart", "region"),
         (countries, list(country_order["geography"]), "countries_chart", "country_in_region"),
@@ -418,7 +427,7 @@ def geography(language: str) -> list[str]:
             .mark_bar()
             .encode(
                 y=y,
-                x=alt.X("value_bn:Q", stack=True, title=t("market_value_bn", language)),
+                x=alt.X("value_bn:Q", stack=True, title=value_title),
                 color=color,
                 order=alt.Order("segment_sort_order:Q"),
                 tooltip=tooltip,
@@ -428,12 +437,16 @@ def geography(language: str) -> list[str]:
         totals = (
             alt.Chart(geographies)
             .mark_text(align="left", dx=4, fontSize=11)
-            .encode(y=y, x=alt.X("label_bn:Q"), text="total_shown:N", color=alt.value("#333"))
+            .encode(y=y, x=alt.X("label_bn:Q", title=value_title), text="total_shown:N", color=alt.value("#333"))
         )
-        marks = bars + error_bars(geographies, y, "total_bn_p05", "total_bn_p95", horizontal=True) + totals
+        marks = bars + error_bars(geographies, y, "total_bn_p05", "total_bn_p95", value_title, True) + totals
         if scenario != "base":
             geographies = geographies.assign(base_bn=geographies["geography_base_usd"] / 1e9)
-            marks += alt.Chart(geographies).mark_tick(color="#000", thickness=2).encode(y=y, x="base_bn:Q")
+            marks += (
+                alt.Chart(geographies)
+                .mark_tick(color="#000", thickness=2)
+                .encode(y=y, x=alt.X("base_bn:Q", title=value_title))
+            )
         chart = marks.properties(
             title=t(title_key, language).format(year=year),
             height=bars_height(part["geography_id"].nunique(), legend_rows=legend_rows),
@@ -496,10 +509,11 @@ def companies(language: str) -> list[str]:
     )
     # a bar's label after its bar and its error bar
     frame["label_pct"] = frame[["share_pct", "share_pct_p95"]].max(axis=1)
+    share_title = t("share_of_market_pct", language)
     text = bars.mark_text(align="left", dx=4, fontSize=11).encode(
-        x="label_pct:Q", text="shown:N", color=alt.value("#333")
+        x=alt.X("label_pct:Q", title=share_title), text="shown:N", color=alt.value("#333")
     )
-    chart = (bars + error_bars(frame, y, "share_pct_p05", "share_pct_p95", horizontal=True) + text).properties(
+    chart = (bars + error_bars(frame, y, "share_pct_p05", "share_pct_p95", share_title, True) + text).properties(
         height=bars_height(len(frame)), title=t("companies_chart", language).format(year=year)
     )
     show_chart(chart, "company_shares", language)
@@ -655,23 +669,22 @@ def report_tables(language: str) -> list[str]:
             )
         )
         text = bars.mark_text(dy=-8, fontSize=11, baseline="bottom").encode(
-            y="label_bn:Q", text="shown:N", color=alt.value("#333")
+            y=alt.Y("label_bn:Q", title=axis_title), text="shown:N", color=alt.value("#333")
         )
         year_axis = alt.X("year:O", title=t("year", language), axis=alt.Axis(labelAngle=0))
-        chart = bars + error_bars(frame, year_axis, "value_bn_p05", "value_bn_p95", horizontal=False) + text
+        chart = bars + error_bars(frame, year_axis, "value_bn_p05", "value_bn_p95", axis_title, False) + text
         height = 380
     else:
         # each member's share over the years, its band shaded around it
         members = frame.drop_duplicates("row")
 
-        def color(legend: bool) -> alt.Color:
-            return alt.Color(
-                "row:N",
-                title=breakdown_name,
-                scale=member_scale(members["row"], range(len(members))),
-                sort=list(members["row"]),
-                legend=LEGEND if legend else None,
-            )
+        color = alt.Color(
+            "row:N",
+            title=breakdown_name,
+            scale=member_scale(members["row"], range(len(members))),
+            sort=list(members["row"]),
+            legend=LEGEND,
+        )
 
         chart = fan_chart(frame, "share_pct", "", axis_title, color, tooltip, language)
         height = 360 + 24 * -(-len(members) // 3)  # LEGEND's three columns
@@ -813,7 +826,7 @@ def band_lines(language: str) -> list[str]:
                 relative=f"{deviations.get('relative', 0.0):.1e}",
             )
         )
-    if not banded.empty or BANDED:
+    if BANDED:
         exceptions = data.band_exceptions()
         in_view = set(pd.concat(BANDED)["key"]) if BANDED else set()
         keys = [
