@@ -99,7 +99,6 @@ def bars_height(bars: int, legend_rows: int = 1) -> int:
 def note_bands(frame: pd.DataFrame, names: Sequence[str], value: str, kind: str, value_kind: str) -> None:
     """Figures shown with their bands (frame's value, value_p05 and value_p95 columns), each named as the
     page names it: the trust panel lists the widest and counts those outside their bands."""
-    keys = EXCEPTION_KEYS[value_kind]
     BANDED.append(
         pd.DataFrame(
             {
@@ -108,10 +107,16 @@ def note_bands(frame: pd.DataFrame, names: Sequence[str], value: str, kind: str,
                 "p05": frame[f"{value}_p05"].to_numpy(),
                 "p95": frame[f"{value}_p95"].to_numpy(),
                 "kind": kind,
-                "key": [value_kind + "|" + "|".join(str(row[key]) for key in keys) for _, row in frame.iterrows()],
+                "key": figure_keys(frame, value_kind).to_numpy(),
             }
         )
     )
+
+
+def figure_keys(frame: pd.DataFrame, value_kind: str) -> pd.Series:
+    """Each figure of frame (of kind value_kind) named by its keys in marts.fct_band_exceptions, as one text."""
+    keys = [frame[key].astype(str) for key in EXCEPTION_KEYS[value_kind]]
+    return pd.Series(value_kind, index=frame.index).str.cat(keys, sep="|")
 
 
 def band_note(language: str) -> str:
@@ -829,11 +834,14 @@ def band_lines(language: str) -> list[str]:
     if BANDED:
         exceptions = data.band_exceptions()
         in_view = set(pd.concat(BANDED)["key"]) if BANDED else set()
-        keys = [
-            value_kind + "|" + "|".join(str(row[key]) for key in EXCEPTION_KEYS[value_kind])
-            for value_kind, (_, row) in zip(exceptions["value_kind"], exceptions.iterrows(), strict=True)
-        ]
-        outside = exceptions[[key in in_view for key in keys]]
+        outside = pd.concat(
+            [
+                rows[figure_keys(rows, value_kind).isin(in_view)]
+                for value_kind, rows in exceptions.groupby("value_kind")
+                if value_kind in EXCEPTION_KEYS
+            ]
+            or [exceptions.iloc[0:0]]
+        )
         if outside.empty:
             lines.append(t("trust_no_exceptions", language))
         else:
