@@ -7,7 +7,8 @@
 - rebuild after editing one seed: the same two ways, after changing the company-share seed;
 - the dashboard: each page in each language (and the pages offering scenarios in one of them) run by
   Streamlit's AppTest (server-side: the script, its reads from the file and its charts, no browser) as
-  a reader sees it again (reads and built charts cached per published file) and, beside it, its first view after a publish; the slowest page (target < 1 s);
+  a reader sees it again (reads and built charts cached per published file) and, beside it, its first
+  view after a publish; the slowest page (target < 1 s);
   `python -m scripts.bench --pages` measures only these, on the published warehouse.
 
 Everything runs on a private copy of the project; the published warehouse is not touched.
