@@ -48,6 +48,14 @@ PALETTE = [
 ]
 LEGEND = {"orient": "bottom", "direction": "horizontal", "columns": 3, "labelLimit": 0, "titleLimit": 0}
 CHOSEN: dict[str, str] = {}  # the choices of this run, written to the address at its end
+# the figures this run shows with a band (note_bands), for the trust panel's widest bands and exceptions
+BANDED: list[pd.DataFrame] = []
+# the keys that name a figure of each kind in marts.fct_band_exceptions
+EXCEPTION_KEYS = {
+    "market_size": ["geography_id", "year"],
+    "segment_value": ["geography_id", "breakdown_id", "segment_id", "year"],
+    "company_share": ["company_id", "year"],
+}
 
 
 def choose(widget: Callable, parameter: str, label: str, options: Sequence, default: object, **kwargs) -> object:
@@ -88,6 +96,108 @@ def bars_height(bars: int, legend_rows: int = 1) -> int:
     return 28 * bars + 130 + 24 * legend_rows
 
 
+def note_bands(frame: pd.DataFrame, names: Sequence[str], value: str, kind: str, value_kind: str) -> None:
+    """Figures shown with their bands (frame's value, value_p05 and value_p95 columns), each named as the
+    page names it: the trust panel lists the widest and counts those outside their bands."""
+    BANDED.append(
+        pd.DataFrame(
+            {
+                "name": list(names),
+                "value": frame[value].to_numpy(),
+                "p05": frame[f"{value}_p05"].to_numpy(),
+                "p95": frame[f"{value}_p95"].to_numpy(),
+                "kind": kind,
+                "key": figure_keys(frame, value_kind).to_numpy(),
+            }
+        )
+    )
+
+
+def figure_keys(frame: pd.DataFrame, value_kind: str) -> pd.Series:
+    """Each figure of frame (of kind value_kind) named by its keys in marts.fct_band_exceptions, as one text."""
+    keys = [frame[key].astype(str) for key in EXCEPTION_KEYS[value_kind]]
+    return pd.Series(value_kind, index=frame.index).str.cat(keys, sep="|")
+
+
+def band_note(language: str) -> str:
+    draws = data.build_info()["simulation_draws"].iloc[0]
+    return t("band_note", language).format(draws=f"{int(draws):,}")
+
+
+def choose_scenario(language: str, container: st.delta_generator.DeltaGenerator | None = None) -> str:
+    """The scenario of the view (in the address; the base case by default), named in language; a scenario
+    other than the base case is described under the choice."""
+    scenarios = data.scenarios()
+    names = dict(zip(scenarios["scenario_id"], scenarios[label_column(language)], strict=True))
+    box = (container or st).selectbox
+    scenario = str(choose(box, "scenario", t("scenario", language), list(names), "base", format_func=names.get))
+    if scenario != "base":
+        described = scenarios.set_index("scenario_id").loc[scenario]
+        # text, not Markdown: the description comes from a seed
+        st.text(described["description_en" if language == "en" else "description_zh_hant"])
+        st.text(t("scenario_note", language).format(scenario=names[scenario]))
+    return scenario
+
+
+def in_scenario(frame: pd.DataFrame, scenario: str, figure_kind: str, keys: list[str]) -> pd.DataFrame:
+    """frame's figures as the scenario has them (marts.fct_scenario_forecast), each beside the base case's
+    and its change from it; a scenario is one run of the model, so its figures have no band."""
+    if scenario == "base":
+        return frame
+    figures = data.scenario_figures(scenario, figure_kind)[
+        [*keys, "value_usd", "share_pct", "base_value_usd", "change_from_base_pct"]
+    ]
+    shown = frame.drop(columns=["value_usd", "share_pct"], errors="ignore").merge(figures, on=keys, how="left")
+    for column in [c for c in shown.columns if c.endswith(("_p05", "_p95"))]:
+        shown[column] = float("nan")
+    return shown
+
+
+def error_bars(
+    frame: pd.DataFrame, category: alt.X | alt.Y, low: str, high: str, title: str, horizontal: bool
+) -> alt.Chart:
+    """The 5-95% band of each bar as an error bar, where the band has width; title is the bars' axis title
+    (Vega-Lite would otherwise add the band's column to it)."""
+    banded = frame[[fmt.has_width(p05, p95) for p05, p95 in zip(frame[low], frame[high], strict=True)]]
+    ends = (
+        {"x": alt.X(f"{low}:Q", title=title), "x2": f"{high}:Q"}
+        if horizontal
+        else {"y": alt.Y(f"{low}:Q", title=title), "y2": f"{high}:Q"}
+    )
+    return (
+        alt.Chart(banded)
+        .mark_errorbar(ticks=True, color="#333")
+        .encode(**({"y": category} if horizontal else {"x": category}), **ends)
+    )
+
+
+def fan_chart(
+    frame: pd.DataFrame,
+    value: str,
+    title: str,
+    y_title: str,
+    color: alt.Color,
+    tooltip: list,
+    language: str,
+    base: str | None = None,
+) -> alt.LayerChart:
+    """A line per member over the years, its 5-95% band shaded around it (frame's value_p05 and value_p95
+    columns) or, in a scenario, the base case's line (frame's column base) dashed beside it."""
+    x = alt.X("year:O", title=t("year", language), axis=alt.Axis(labelAngle=0))
+    lines = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(x=x, y=alt.Y(f"{value}:Q", title=y_title), color=color, tooltip=tooltip)
+    )
+    if base is not None:
+        beside = alt.Chart(frame).mark_line(strokeDash=[5, 4], opacity=0.6)
+        beside = beside.encode(x=x, y=alt.Y(f"{base}:Q", title=y_title), color=color)
+    else:
+        beside = alt.Chart(frame).mark_area(opacity=0.18)
+        beside = beside.encode(x=x, y=alt.Y(f"{value}_p05:Q", title=y_title), y2=f"{value}_p95:Q", color=color)
+    return alt.layer(beside, lines, title=title)
+
+
 def overview(language: str) -> list[str]:
     market = data.global_market()
     by_year = market.set_index("year")
@@ -101,8 +211,13 @@ def overview(language: str) -> list[str]:
         column.metric(f"{t(key, language)} · {BASIS[basis][language]}", fmt.usd_bn(by_year.loc[year, "value_usd"]))
     right.metric(f"{t('cagr', language)} · {BASIS['derived'][language]}", f"{fmt.growth(cagr)}%")
     st.caption(t("headline_note", language))
+    scenario = choose_scenario(language)
+    market = in_scenario(market, scenario, "market_size", ["geography_id", "year"])
 
     market["value_bn"] = market["value_usd"] / 1e9
+    market["value_bn_p05"], market["value_bn_p95"] = market["value_usd_p05"] / 1e9, market["value_usd_p95"] / 1e9
+    # a bar's label above its bar and its error bar
+    market["label_bn"] = market[["value_bn", "value_bn_p95"]].max(axis=1)
     market["shown"] = market["value_usd"].map(fmt.usd_bn)
     market["basis_name"] = market["basis"].map(lambda basis: fmt.basis_name(basis, language))
     market["method_name"] = market["method"].map(lambda method: identifier(method, language))
@@ -120,19 +235,44 @@ def overview(language: str) -> list[str]:
             ],
         )
     )
-    text = bars.mark_text(dy=-8, fontSize=11, baseline="bottom").encode(text="shown:N", color=alt.value("#333"))
-    show_chart((bars + text).properties(height=420), "global_market", language)
+    value_title = t("market_value_bn", language)
+    text = bars.mark_text(dy=-8, fontSize=11, baseline="bottom").encode(
+        y=alt.Y("label_bn:Q", title=value_title), text="shown:N", color=alt.value("#333")
+    )
+    year_axis = alt.X("year:O", title=t("year", language), axis=alt.Axis(labelAngle=0))
+    marks = bars + error_bars(market, year_axis, "value_bn_p05", "value_bn_p95", value_title, False) + text
     columns: list[fmt.Column] = [
         ("year", "year", "year", False),
         ("value_usd", "market_value_bn", "usd_bn", True),
-        ("yoy_growth_pct", "growth_pct", "growth", "yoy_growth_basis"),
+        ("value_usd", "value_band", "band:usd_bn", False),
+    ]
+    if scenario != "base":
+        market["base_bn"] = market["base_value_usd"] / 1e9
+        marks += (
+            alt.Chart(market)
+            .mark_tick(color="#000", thickness=2)
+            .encode(x=year_axis, y=alt.Y("base_bn:Q", title=value_title))
+        )
+        columns += [
+            ("base_value_usd", "base_case_bn", "usd_bn", True),
+            ("change_from_base_pct", "change_from_base_pct", "growth", True),
+        ]
+    else:
+        note_bands(market, [str(year) for year in market["year"]], "value_usd", "usd_bn", "market_size")
+    show_chart(marks.properties(height=420), f"global_market_{scenario}", language)
+    # a scenario's growth is not in the marts: the growths shown are the base case's alone
+    growths = [("yoy_growth_pct", "growth_pct", "growth", "yoy_growth_basis")] if scenario == "base" else []
+    columns += [
+        *growths,
         ("method_name", "method", "text", False),
         ("publisher", "publisher", "text", False),
     ]
-    show_table(fmt.table(market, columns, language), "global_market", language)
+    show_table(fmt.table(market, columns, language), f"global_market_{scenario}", language)
     st.caption(fmt.legend(language))
+    st.caption(band_note(language))
     # each year's value (the headline figures are two of them), each year's growth, and the CAGR
-    return [*market["basis"], *market["yoy_growth_basis"][market["yoy_growth_pct"].notna()], "derived"]
+    shown_growth = market["yoy_growth_basis"][market["yoy_growth_pct"].notna()] if scenario == "base" else []
+    return [*market["basis"], *shown_growth, "derived"]
 
 
 def breakdown_names(language: str) -> dict[str, str]:
@@ -161,51 +301,59 @@ def segments(language: str) -> list[str]:
         right.selectbox, "breakdown", t("dimension", language), list(breakdowns), next(iter(breakdowns)),
         format_func=breakdowns.get,
     )  # fmt: skip
+    scenario = choose_scenario(language)
     frame = data.segment_forecast(geography, breakdown)
+    frame = in_scenario(frame, scenario, "segment_value", ["geography_id", "breakdown_id", "segment_id", "year"])
     frame["segment"] = frame[label]
     frame["value_bn"] = frame["value_usd"] / 1e9
+    frame["value_bn_p05"], frame["value_bn_p95"] = frame["value_usd_p05"] / 1e9, frame["value_usd_p95"] / 1e9
     frame["shown"] = frame["value_usd"].map(fmt.usd_bn)
     frame["share_shown"] = frame["share_pct"].map(fmt.share)
+    frame["band_shown"] = [
+        fmt.band(p05, p95, "usd_bn") for p05, p95 in zip(frame["value_usd_p05"], frame["value_usd_p95"], strict=True)
+    ]
     places = segment_places()
     order = frame.drop_duplicates("segment_id")
-    chart = (
-        alt.Chart(
-            frame,
-            title=t("segments_chart", language).format(
-                geography=geography_names[geography], breakdown=breakdowns[breakdown]
-            ),
-        )
-        .mark_area()
-        .encode(
-            x=alt.X("year:O", title=t("year", language), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("value_bn:Q", stack=True, title=t("segment_value_bn", language)),
-            color=alt.Color(
-                "segment:N",
-                title=t("segment", language),
-                scale=member_scale(order["segment"], [places[(breakdown, s)] for s in order["segment_id"]]),
-                sort=list(order["segment"]),
-                legend=LEGEND,
-            ),
-            order=alt.Order("sort_order:Q"),
-            tooltip=[
-                alt.Tooltip("segment:N", title=t("segment", language)),
-                alt.Tooltip("year:O", title=t("year", language)),
-                alt.Tooltip("shown:N", title=t("segment_value_bn", language)),
-                alt.Tooltip("share_shown:N", title=t("share_of_geography_pct", language)),
-            ],
-        )
-        .properties(height=380)
+    scale = member_scale(order["segment"], [places[(breakdown, s)] for s in order["segment_id"]])
+
+    # the same legend on every layer (a layer without one, drawn first, would hide the chart's)
+    color = alt.Color(
+        "segment:N", title=t("segment", language), scale=scale, sort=list(order["segment"]), legend=LEGEND
     )
-    show_chart(chart, f"segments_{geography}_{breakdown}", language)
+
+    tooltip = [
+        alt.Tooltip("segment:N", title=t("segment", language)),
+        alt.Tooltip("year:O", title=t("year", language)),
+        alt.Tooltip("shown:N", title=t("segment_value_bn", language)),
+        alt.Tooltip("band_shown:N", title=t("value_band", language)),
+        alt.Tooltip("share_shown:N", title=t("share_of_geography_pct", language)),
+    ]
+    title = t("segments_chart", language).format(geography=geography_names[geography], breakdown=breakdowns[breakdown])
+    if scenario != "base":
+        frame["base_bn"] = frame["base_value_usd"] / 1e9
+    base = None if scenario == "base" else "base_bn"
+    chart = fan_chart(frame, "value_bn", title, t("segment_value_bn", language), color, tooltip, language, base)
+    legend_rows = -(-len(order) // 3)  # LEGEND's three columns
+    show_chart(
+        chart.properties(height=360 + 24 * legend_rows), f"segments_{geography}_{breakdown}_{scenario}", language
+    )
+    if scenario == "base":
+        note_bands(frame, frame["segment"] + " · " + frame["year"].astype(str), "value_usd", "usd_bn", "segment_value")
     st.caption(t("share_of_geography_pct", language))
-    shares = fmt.laid_out(frame, "segment", "year", "share_pct", "share")
+    shares = fmt.laid_out(frame, "segment", "year", "share_pct", "share", bands=("share_pct_p05", "share_pct_p95"))
     shares.index.name = t("segment", language)
-    show_table(shares, f"segment_shares_{geography}_{breakdown}", language, index=True)
+    show_table(shares, f"segment_shares_{geography}_{breakdown}_{scenario}", language, index=True)
     st.caption(t("segment_value_bn", language))
-    values = fmt.laid_out(frame, "segment", "year", "value_usd", "usd_bn")
+    values = fmt.laid_out(frame, "segment", "year", "value_usd", "usd_bn", bands=("value_usd_p05", "value_usd_p95"))
     values.index.name = t("segment", language)
-    show_table(values, f"segment_values_{geography}_{breakdown}", language, index=True)
+    show_table(values, f"segment_values_{geography}_{breakdown}_{scenario}", language, index=True)
+    if scenario != "base":
+        st.caption(t("change_from_base_pct", language))
+        changes = fmt.laid_out(frame, "segment", "year", "change_from_base_pct", "growth")
+        changes.index.name = t("segment", language)
+        show_table(changes, f"segment_changes_{geography}_{breakdown}_{scenario}", language, index=True)
     st.caption(fmt.legend(language))
+    st.caption(band_note(language))
     return [*frame["basis"], *frame["basis"]]  # a value and a share per segment and year
 
 
@@ -218,7 +366,20 @@ def geography(language: str) -> list[str]:
         right.selectbox, "breakdown", t("dimension", language), list(breakdowns), "total", format_func=breakdowns.get
     )
     is_total = breakdown == "total"
+    scenario = choose_scenario(language)
     frame = data.geography_values(year, None if is_total else breakdown)
+    if is_total:
+        frame = in_scenario(frame, scenario, "market_size", ["geography_id", "year"])
+        frame["geography_value_usd"] = frame["value_usd"]
+    else:
+        frame = in_scenario(frame, scenario, "segment_value", ["geography_id", "breakdown_id", "segment_id", "year"])
+        if scenario != "base":
+            markets = data.scenario_figures(scenario, "market_size")
+            totals = markets[markets["year"] == year].set_index("geography_id")
+            frame["geography_value_usd"] = frame["geography_id"].map(totals["value_usd"])
+            frame["geography_base_usd"] = frame["geography_id"].map(totals["base_value_usd"])
+    if scenario != "base" and is_total:
+        frame["geography_base_usd"] = frame["base_value_usd"]
     frame["geography"] = frame[label]
     frame["parent"] = frame["parent_en" if language == "en" else "parent_zh_hant"]
     frame["segment"] = frame["segment_en" if language == "en" else "segment_zh_hant"]
@@ -226,6 +387,10 @@ def geography(language: str) -> list[str]:
     frame["shown"] = frame["value_usd"].map(fmt.usd_bn)
     frame["total_bn"] = frame["geography_value_usd"] / 1e9
     frame["total_shown"] = frame["geography_value_usd"].map(fmt.usd_bn)
+    frame["total_bn_p05"] = frame["geography_value_usd_p05"] / 1e9
+    frame["total_bn_p95"] = frame["geography_value_usd_p95"] / 1e9
+    # a bar's total after its bar and its error bar
+    frame["label_bn"] = frame[["total_bn", "total_bn_p95"]].max(axis=1)
     # regions by value, largest first; each region's countries under it, largest first
     regions = frame[frame["geography_level"] == "region"].drop_duplicates("geography_id")
     regions = regions.sort_values("geography_value_usd", ascending=False)
@@ -256,6 +421,7 @@ def geography(language: str) -> list[str]:
             legend=LEGEND,
         )
     legend_rows = 1 if is_total else -(-len(segment_rows) // 3)  # LEGEND's three columns
+    value_title = t("market_value_bn", language)
     for part, order, title_key, axis_key in (
         (frame[frame["geography_level"] == "region"], list(regions["geography"]), "regions_chart", "region"),
         (countries, list(country_order["geography"]), "countries_chart", "country_in_region"),
@@ -266,36 +432,58 @@ def geography(language: str) -> list[str]:
             .mark_bar()
             .encode(
                 y=y,
-                x=alt.X("value_bn:Q", stack=True, title=t("market_value_bn", language)),
+                x=alt.X("value_bn:Q", stack=True, title=value_title),
                 color=color,
                 order=alt.Order("segment_sort_order:Q"),
                 tooltip=tooltip,
             )
         )
+        geographies = part.drop_duplicates("geography_id")
         totals = (
-            alt.Chart(part.drop_duplicates("geography_id"))
+            alt.Chart(geographies)
             .mark_text(align="left", dx=4, fontSize=11)
-            .encode(y=y, x=alt.X("total_bn:Q"), text="total_shown:N", color=alt.value("#333"))
+            .encode(y=y, x=alt.X("label_bn:Q", title=value_title), text="total_shown:N", color=alt.value("#333"))
         )
-        chart = (bars + totals).properties(
+        marks = bars + error_bars(geographies, y, "total_bn_p05", "total_bn_p95", value_title, True) + totals
+        if scenario != "base":
+            geographies = geographies.assign(base_bn=geographies["geography_base_usd"] / 1e9)
+            marks += (
+                alt.Chart(geographies)
+                .mark_tick(color="#000", thickness=2)
+                .encode(y=y, x=alt.X("base_bn:Q", title=value_title))
+            )
+        chart = marks.properties(
             title=t(title_key, language).format(year=year),
             height=bars_height(part["geography_id"].nunique(), legend_rows=legend_rows),
         )
-        show_chart(chart, f"{title_key}_{year}_{breakdown}", language)
+        show_chart(chart, f"{title_key}_{year}_{breakdown}_{scenario}", language)
     columns: list[fmt.Column] = [("geography", "geography_label", "text", False), ("parent", "parent", "text", False)]
     if is_total:
         columns += [
             ("value_usd", "market_value_bn", "usd_bn", True),
+            ("value_usd", "value_band", "band:usd_bn", False),
             ("share_pct", "share_of_parent_pct", "share", True),
+            ("share_pct", "share_band", "band:share", False),
         ]
     else:
         columns += [
             ("segment", "segment", "text", False),
             ("value_usd", "segment_value_bn", "usd_bn", True),
+            ("value_usd", "value_band", "band:usd_bn", False),
             ("share_pct", "share_of_geography_pct", "share", True),
+            ("share_pct", "share_band", "band:share", False),
         ]
-    show_table(fmt.table(frame, columns, language), f"geography_{year}_{breakdown}", language)
+    if scenario != "base":
+        columns += [
+            ("base_value_usd", "base_case_bn", "usd_bn", True),
+            ("change_from_base_pct", "change_from_base_pct", "growth", True),
+        ]
+    else:
+        names = frame["geography"] if is_total else frame["geography"] + " · " + frame["segment"]
+        note_bands(frame, names, "value_usd", "usd_bn", "market_size" if is_total else "segment_value")
+    show_table(fmt.table(frame, columns, language), f"geography_{year}_{breakdown}_{scenario}", language)
     st.caption(fmt.legend(language))
+    st.caption(band_note(language))
     return [*frame["basis"], *frame["basis"]]  # a value and a share per row
 
 
@@ -324,19 +512,28 @@ def companies(language: str) -> list[str]:
             ],
         )
     )
-    text = bars.mark_text(align="left", dx=4, fontSize=11).encode(text="shown:N", color=alt.value("#333"))
-    chart = (bars + text).properties(
+    # a bar's label after its bar and its error bar
+    frame["label_pct"] = frame[["share_pct", "share_pct_p95"]].max(axis=1)
+    share_title = t("share_of_market_pct", language)
+    text = bars.mark_text(align="left", dx=4, fontSize=11).encode(
+        x=alt.X("label_pct:Q", title=share_title), text="shown:N", color=alt.value("#333")
+    )
+    chart = (bars + error_bars(frame, y, "share_pct_p05", "share_pct_p95", share_title, True) + text).properties(
         height=bars_height(len(frame)), title=t("companies_chart", language).format(year=year)
     )
     show_chart(chart, "company_shares", language)
+    note_bands(frame, frame["company"], "share_pct", "share", "company_share")
     columns: list[fmt.Column] = [
         ("company", "company", "text", False),
         ("year", "year", "year", False),
         ("share_pct", "share_of_market_pct", "share", True),
+        ("share_pct", "share_band", "band:share", False),
         ("value_usd", "market_value_bn", "usd_bn", True),
+        ("value_usd", "value_band", "band:usd_bn", False),
     ]
     show_table(fmt.table(frame, columns, language), "company_shares", language)
     st.caption(fmt.legend(language))
+    st.caption(band_note(language))
     return [*frame["basis"], *frame["basis"]]  # a share and a value per company
 
 
@@ -444,7 +641,11 @@ def report_tables(language: str) -> list[str]:
     measure, kind = ("value_usd", "usd_bn") if is_value_table else ("share_pct", "share")
     frame["row"] = t("total", language) if is_value_table else frame[label_column(language, "member_")].fillna("")
     frame["value_bn"] = frame["value_usd"] / 1e9
+    frame["value_bn_p05"], frame["value_bn_p95"] = frame["value_usd_p05"] / 1e9, frame["value_usd_p95"] / 1e9
+    frame["label_bn"] = frame[["value_bn", "value_bn_p95"]].max(axis=1)
     frame["shown"] = frame[measure].map(fmt.FORMATS[kind])
+    lows, highs = frame[f"{measure}_p05"], frame[f"{measure}_p95"]
+    frame["band_shown"] = [fmt.band(low, high, kind) for low, high in zip(lows, highs, strict=True)]
     frame["basis_name"] = frame["basis"].map(lambda basis: fmt.basis_name(basis, language))
     # a share says of what: the market of the table's geography
     geography_name = frame[label_column(language, "geography_")].iloc[0]
@@ -458,6 +659,7 @@ def report_tables(language: str) -> list[str]:
         alt.Tooltip("row:N", title=t("member", language)),
         alt.Tooltip("year:O", title=t("year", language)),
         alt.Tooltip("shown:N", title=axis_title),
+        alt.Tooltip("band_shown:N", title=t("value_band" if is_value_table else "share_band", language)),
         alt.Tooltip("basis_name:N", title=t("basis", language)),
     ]
     if is_value_table:
@@ -471,30 +673,31 @@ def report_tables(language: str) -> list[str]:
                 tooltip=tooltip,
             )
         )
-        text = bars.mark_text(dy=-8, fontSize=11, baseline="bottom").encode(text="shown:N", color=alt.value("#333"))
-        chart = bars + text
-    else:
-        members = frame.drop_duplicates("row")
-        chart = (
-            alt.Chart(frame)
-            .mark_bar()
-            .encode(
-                x=alt.X("year:O", title=t("year", language), axis=alt.Axis(labelAngle=0)),
-                y=alt.Y("share_pct:Q", stack=True, title=axis_title),
-                color=alt.Color(
-                    "row:N",
-                    title=breakdown_name,
-                    scale=member_scale(members["row"], range(len(members))),
-                    sort=list(members["row"]),
-                    legend=LEGEND,
-                ),
-                order=alt.Order("member_sort_order:Q"),
-                tooltip=tooltip,
-            )
+        text = bars.mark_text(dy=-8, fontSize=11, baseline="bottom").encode(
+            y=alt.Y("label_bn:Q", title=axis_title), text="shown:N", color=alt.value("#333")
         )
-    show_chart(chart.properties(height=380), f"report_table_{section}", language)
+        year_axis = alt.X("year:O", title=t("year", language), axis=alt.Axis(labelAngle=0))
+        chart = bars + error_bars(frame, year_axis, "value_bn_p05", "value_bn_p95", axis_title, False) + text
+        height = 380
+    else:
+        # each member's share over the years, its band shaded around it
+        members = frame.drop_duplicates("row")
+
+        color = alt.Color(
+            "row:N",
+            title=breakdown_name,
+            scale=member_scale(members["row"], range(len(members))),
+            sort=list(members["row"]),
+            legend=LEGEND,
+        )
+
+        chart = fan_chart(frame, "share_pct", "", axis_title, color, tooltip, language)
+        height = 360 + 24 * -(-len(members) // 3)  # LEGEND's three columns
+    show_chart(chart.properties(height=height), f"report_table_{section}", language)
     st.text(axis_title)  # not a (Markdown) caption: it holds the geography's label from a seed
-    grid = fmt.laid_out(frame, "row", "year", measure, kind)
+    grid = fmt.laid_out(frame, "row", "year", measure, kind, bands=(f"{measure}_p05", f"{measure}_p95"))
+    keyed, value_kind = report_figures_keyed(frame)
+    note_bands(keyed, frame["row"] + " · " + frame["year"].astype(str), measure, kind, value_kind)
     grid.index.name = t("member", language)
     event = show_table(grid, f"report_table_{section}", language, index=True, cell_choice=True)
     explain_chosen_cell(frame, grid, event.selection.cells, language)
@@ -506,7 +709,21 @@ def report_tables(language: str) -> list[str]:
         methods.index.name = t("member", language)
         show_table(methods.fillna(""), f"report_table_{section}_method", language, index=True)
     st.caption(fmt.legend(language))
+    st.caption(band_note(language))
     return list(frame["basis"])  # one figure per cell
+
+
+def report_figures_keyed(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """A report table's figures with the keys marts.fct_band_exceptions names them by, and what they are
+    there: a geography's total or its regions or countries, companies, or a geography's segments."""
+    kind = frame["member_kind"].iloc[0]
+    if kind == "company":
+        return frame.assign(company_id=frame["member_id"]), "company_share"
+    if kind == "geography":
+        return frame.assign(geography_id=frame["member_id"]), "market_size"
+    if kind == "total":
+        return frame, "market_size"
+    return frame.assign(segment_id=frame["member_id"]), "segment_value"
 
 
 def explain_chosen_cell(frame: pd.DataFrame, grid: pd.DataFrame, cells: Sequence, language: str) -> None:
@@ -579,9 +796,64 @@ PAGE_CHECKS: dict[str, list[str] | None] = {
 }
 
 
+# how many of the widest bands in view the trust panel lists
+WIDEST_BANDS = 3
+
+
+def band_lines(language: str) -> list[str]:
+    """The trust panel's lines on the bands in view: the widest (relative to their figures), the rules
+    every run of the simulation held, and how many base-case figures in view lie outside their bands."""
+    lines = []
+    banded = pd.concat(BANDED, ignore_index=True) if BANDED else pd.DataFrame()
+    if not banded.empty:
+        banded = banded[[fmt.has_width(p05, p95) for p05, p95 in zip(banded["p05"], banded["p95"], strict=True)]]
+    if banded.empty:
+        lines.append(t("trust_no_bands", language))
+    else:
+        banded = banded.assign(width=(banded["p95"] - banded["p05"]) / banded["value"].abs())
+        lines.append(t("trust_widest", language))
+        for row in banded.nlargest(WIDEST_BANDS, "width").itertuples():
+            figure = fmt.FORMATS[row.kind](row.value)
+            band = fmt.band(row.p05, row.p95, row.kind)
+            lines.append(
+                t("trust_band_line", language).format(
+                    name=row.name, figure=figure, band=band, width=fmt.growth(100 * row.width)
+                )
+            )
+    checks = data.simulation_checks().set_index("deviation_unit")
+    if not checks.empty:
+        deviations = checks["max_deviation"]
+        lines.append(
+            t("trust_simulation", language).format(
+                rules=int(checks["rules"].sum()),
+                runs=f"{int(checks['runs'].max()):,}",
+                points=f"{deviations.get('percentage_points', 0.0):.1e}",
+                relative=f"{deviations.get('relative', 0.0):.1e}",
+            )
+        )
+    if BANDED:
+        exceptions = data.band_exceptions()
+        in_view = set(pd.concat(BANDED)["key"]) if BANDED else set()
+        outside = pd.concat(
+            [
+                rows[figure_keys(rows, value_kind).isin(in_view)]
+                for value_kind, rows in exceptions.groupby("value_kind")
+                if value_kind in EXCEPTION_KEYS
+            ]
+            or [exceptions.iloc[0:0]]
+        )
+        if outside.empty:
+            lines.append(t("trust_no_exceptions", language))
+        else:
+            assumptions = t("list_separator", language).join(sorted(set(outside["explaining_assumption_id"])))
+            lines.append(t("trust_exceptions", language).format(count=len(outside), assumptions=assumptions))
+    return lines
+
+
 def trust_panel(panel: st.delta_generator.DeltaGenerator, page: str, bases: Sequence[str], language: str) -> None:
-    """How many figures in view are the report's, derived from it, or assumed, and the cross-checks that
-    bear on the page with their verdicts; the widest bands will join them once the marts hold them."""
+    """How many figures in view are the report's, derived from it, or assumed; the widest bands in view,
+    the rules every run of the simulation held and the base figures outside their bands; and the
+    cross-checks that bear on the page with their verdicts."""
     counts = {basis: sum(1 for shown in bases if shown == basis) for basis in BASES}
     verdicts = data.cross_check_verdicts()
     kinds = PAGE_CHECKS.get(page)
@@ -589,6 +861,8 @@ def trust_panel(panel: st.delta_generator.DeltaGenerator, page: str, bases: Sequ
         verdicts = verdicts[verdicts["check_kind"].isin(kinds)]
     with panel.expander(t("trust", language), expanded=True):
         st.text(t("trust_counts", language).format(total=len(bases), **counts) if bases else t("trust_none", language))
+        # one text (the figures' names come from the seeds, and text is never read as Markdown)
+        st.text("\n".join(band_lines(language)))
         if verdicts.empty:
             return
         by_verdict = verdicts.groupby("verdict")["checks"].sum()
@@ -612,6 +886,7 @@ def trust_panel(panel: st.delta_generator.DeltaGenerator, page: str, bases: Sequ
 def main() -> None:
     st.set_page_config(page_title="Accelerator card market", layout="wide")
     CHOSEN.clear()
+    BANDED.clear()
     language = choose(st.sidebar.radio, "lang", "Language / 語言", list(LANGUAGES), "en", format_func=LANGUAGES.get)
     page = choose(st.sidebar.radio, "page", t("page", language), PAGES, PAGES[0], format_func=lambda p: t(p, language))
     st.title(t("title", language))

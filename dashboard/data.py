@@ -61,14 +61,14 @@ def is_published() -> bool:
 
 
 def build_info() -> pd.DataFrame:
-    return read("select built_at_utc, git_commit, build_kind from meta.build_info")
+    return read("select built_at_utc, git_commit, build_kind, simulation_draws from meta.build_info")
 
 
 def global_market() -> pd.DataFrame:
     return read(
         """
         select m.year, m.value_usd, m.yoy_growth_pct, m.forecast_cagr_pct, m.basis, m.yoy_growth_basis, m.method,
-            m.source_id, d.publisher
+            m.source_id, d.publisher, m.value_usd_p05, m.value_usd_p95, m.geography_id
         from marts.fct_market_size as m
         inner join marts.dim_source as d on m.source_id = d.source_id
         where m.geography_id = 'global'
@@ -102,7 +102,8 @@ def segment_forecast(geography_id: str, breakdown_id: str) -> pd.DataFrame:
     return read(
         """
         select f.year, f.segment_id, s.label_en, s.label_zh_hant, s.sort_order, f.value_usd, f.share_pct,
-            f.yoy_growth_pct, f.forecast_cagr_pct, f.basis, f.source_id
+            f.yoy_growth_pct, f.forecast_cagr_pct, f.basis, f.source_id, f.value_usd_p05, f.value_usd_p95,
+            f.share_pct_p05, f.share_pct_p95, f.geography_id, f.breakdown_id
         from marts.fct_segment_forecast as f
         inner join marts.dim_segment as s using (breakdown_id, segment_id)
         where f.geography_id = ? and f.breakdown_id = ?
@@ -122,7 +123,10 @@ def geography_values(year: int, breakdown_id: str | None) -> pd.DataFrame:
             select g.geography_id, g.geography_level, g.parent_geography_id, g.label_en, g.label_zh_hant,
                 g.sort_order, g.is_in_report, p.label_en as parent_en, p.label_zh_hant as parent_zh_hant,
                 'total' as segment_id, null as segment_en, null as segment_zh_hant, 0 as segment_sort_order,
-                m.value_usd, m.value_usd as geography_value_usd, m.share_of_parent_pct as share_pct, m.basis
+                m.value_usd, m.value_usd as geography_value_usd, m.share_of_parent_pct as share_pct, m.basis,
+                m.value_usd_p05, m.value_usd_p95, m.share_of_parent_pct_p05 as share_pct_p05,
+                m.share_of_parent_pct_p95 as share_pct_p95, m.value_usd_p05 as geography_value_usd_p05,
+                m.value_usd_p95 as geography_value_usd_p95, null as breakdown_id, m.year
             from marts.fct_market_size as m
             inner join marts.dim_geography as g using (geography_id)
             inner join marts.dim_geography as p on g.parent_geography_id = p.geography_id
@@ -136,7 +140,10 @@ def geography_values(year: int, breakdown_id: str | None) -> pd.DataFrame:
         select g.geography_id, g.geography_level, g.parent_geography_id, g.label_en, g.label_zh_hant,
             g.sort_order, g.is_in_report, p.label_en as parent_en, p.label_zh_hant as parent_zh_hant,
             f.segment_id, s.label_en as segment_en, s.label_zh_hant as segment_zh_hant,
-            s.sort_order as segment_sort_order, f.value_usd, m.value_usd as geography_value_usd, f.share_pct, f.basis
+            s.sort_order as segment_sort_order, f.value_usd, m.value_usd as geography_value_usd, f.share_pct, f.basis,
+            f.value_usd_p05, f.value_usd_p95, f.share_pct_p05, f.share_pct_p95,
+            m.value_usd_p05 as geography_value_usd_p05, m.value_usd_p95 as geography_value_usd_p95, f.breakdown_id,
+            f.year
         from marts.fct_segment_forecast as f
         inner join marts.dim_geography as g on f.geography_id = g.geography_id
         inner join marts.dim_geography as p on g.parent_geography_id = p.geography_id
@@ -159,7 +166,7 @@ def company_shares() -> pd.DataFrame:
     return read(
         """
         select c.company_id, c.label_en, c.label_zh_hant, c.sort_order, f.year, f.share_pct,
-            f.value_usd, f.basis, f.source_id
+            f.value_usd, f.basis, f.source_id, f.value_usd_p05, f.value_usd_p95, f.share_pct_p05, f.share_pct_p95
         from marts.fct_company_share as f
         inner join marts.dim_company as c using (company_id)
         order by c.sort_order
@@ -222,5 +229,52 @@ def cross_check_verdicts() -> pd.DataFrame:
         from marts.fct_cross_checks
         group by check_kind, check_kind_sort_order, check_kind_label_en, check_kind_label_zh_hant, verdict
         order by check_kind_sort_order, verdict
+        """
+    )
+
+
+def scenarios() -> pd.DataFrame:
+    """The named scenarios, the base case first, with their names and descriptions in both languages."""
+    return read(
+        "select scenario_id, label_en, label_zh_hant, description_en, description_zh_hant "
+        "from marts.dim_scenario order by sort_order"
+    )
+
+
+def scenario_figures(scenario_id: str, figure_kind: str) -> pd.DataFrame:
+    """One scenario's figures of one kind (market_size, segment_value or company_value), each beside the
+    base case's and its change from it, keyed as the base marts key them."""
+    return read(
+        """
+        select geography_id, breakdown_id, segment_id, company_id, year, value_usd, share_pct, base_value_usd,
+            change_from_base_pct
+        from marts.fct_scenario_forecast
+        where scenario_id = ? and figure_kind = ?
+        """,
+        scenario_id,
+        figure_kind,
+    )
+
+
+def simulation_checks() -> pd.DataFrame:
+    """Per unit of deviation: how many rules were checked, in how many runs, and the largest deviation."""
+    return read(
+        """
+        select deviation_unit, count(distinct rule_id) as rules, max(run_count) as runs,
+            max(max_deviation) as max_deviation
+        from marts.fct_simulation_checks
+        group by deviation_unit
+        order by deviation_unit
+        """
+    )
+
+
+def band_exceptions() -> pd.DataFrame:
+    """The base-case figures outside their own bands, keyed as the base marts key them, and the assumption
+    whose lopsided range is behind each."""
+    return read(
+        """
+        select value_kind, geography_id, breakdown_id, segment_id, company_id, year, explaining_assumption_id
+        from marts.fct_band_exceptions
         """
     )

@@ -78,6 +78,27 @@ def marked(figure: str, basis: str) -> str:
     return f"{figure} {symbol(basis)}" if figure else ""
 
 
+def has_width(p05: object, p95: object) -> bool:
+    """Whether a band is wider than nothing: a reported figure's (and one derived from reported figures
+    alone) has p05 equal to p95, up to the last bits of a double."""
+    if is_missing(p05) or is_missing(p95):
+        return False
+    low, high = float(p05), float(p95)
+    return high - low > 1e-9 * max(abs(low), abs(high), 1e-300)
+
+
+def band(p05: object, p95: object, kind: str) -> str:
+    """A figure's 5-95% band as "p05-p95" in the figure's own format; blank where it has no width."""
+    return f"{FORMATS[kind](p05)}-{FORMATS[kind](p95)}" if has_width(p05, p95) else ""
+
+
+def with_band(cell: str, p05: object, p95: object, kind: str) -> str:
+    """A marked figure and its band in brackets after it (a cell of a laid-out table); the figure alone
+    where the band has no width."""
+    shown = band(p05, p95, kind)
+    return f"{cell} ({shown})" if cell and shown else cell
+
+
 def basis_name(basis: str, language: str) -> str:
     return f"{symbol(basis)} {BASIS[basis][language].removesuffix(' †')}"  # the symbol once
 
@@ -88,7 +109,8 @@ def legend(language: str) -> str:
 
 # A column of a shown table: the frame's column, the key of its header in labels.TEXT, its format, and
 # whether each cell carries the symbol of its row's basis (True), of the basis in another column of its
-# row (that column's name: a growth's own basis is not its value's), or none (False).
+# row (that column's name: a growth's own basis is not its value's), or none (False). A format
+# "band:<kind>" shows the column's 5-95% band (its columns <column>_p05 and <column>_p95) in <kind>.
 Column = tuple[str, str, str, bool | str]
 
 
@@ -96,6 +118,10 @@ def table(frame: pd.DataFrame, columns: list[Column], language: str, basis: str 
     """frame's columns as text, formatted and headed in language; figures marked with their basis."""
     shown = {}
     for column, header, kind, is_figure in columns:
+        if kind.startswith("band:"):
+            lows, highs = frame[f"{column}_p05"], frame[f"{column}_p95"]
+            shown[t(header, language)] = [band(low, high, kind[5:]) for low, high in zip(lows, highs, strict=True)]
+            continue
         cells = frame[column].map(FORMATS[kind])
         if is_figure:
             bases = frame[is_figure if isinstance(is_figure, str) else basis]
@@ -107,14 +133,24 @@ def table(frame: pd.DataFrame, columns: list[Column], language: str, basis: str 
     return pd.DataFrame(shown).reset_index(drop=True)
 
 
-def laid_out(frame: pd.DataFrame, rows: str, columns: str, value: str, kind: str, basis: str = "basis") -> pd.DataFrame:
-    """A cross table of frame (rows by columns), each cell its own figure with its own basis."""
-    cells = frame.assign(
-        cell=[
-            marked(FORMATS[kind](figure), row_basis)
-            for figure, row_basis in zip(frame[value], frame[basis], strict=True)
-        ]
-    )
+def laid_out(
+    frame: pd.DataFrame,
+    rows: str,
+    columns: str,
+    value: str,
+    kind: str,
+    basis: str = "basis",
+    bands: tuple[str, str] | None = None,
+) -> pd.DataFrame:
+    """A cross table of frame (rows by columns), each cell its own figure with its own basis, and with
+    bands (the frame's p05 and p95 columns) its band in brackets where it has width."""
+    cells = [
+        marked(FORMATS[kind](figure), row_basis) for figure, row_basis in zip(frame[value], frame[basis], strict=True)
+    ]
+    if bands is not None:
+        lows, highs = frame[bands[0]], frame[bands[1]]
+        cells = [with_band(cell, p05, p95, kind) for cell, p05, p95 in zip(cells, lows, highs, strict=True)]
+    cells = frame.assign(cell=cells)
     grid = cells.pivot_table(index=rows, columns=columns, values="cell", aggfunc="first", sort=False)
     grid.columns = [str(column) for column in grid.columns]
     return grid.fillna("")

@@ -128,6 +128,48 @@ TEXT = {
         "zh-Hant": "{year}年公司全球市佔率（%）",
     },
     "built": {"en": "Published build", "zh-Hant": "已發布版本"},
+    "band_note": {
+        "en": "Bands (shaded, error bars, ranges in brackets): 5-95% of {draws} draws of the assumptions; "
+        "a figure the report states, or derives from stated figures alone, has none.",
+        "zh-Hant": "區間（陰影、誤差線、括號內範圍）：假設之 {draws} 次抽樣的 5-95%；"
+        "報告所載之數據及僅由其推算之數據沒有區間。",
+    },
+    "value_band": {"en": "Value 5-95% (USD bn)", "zh-Hant": "金額 5-95%（十億美元）"},
+    "share_band": {"en": "Share 5-95% (%)", "zh-Hant": "比重 5-95%（%）"},
+    "scenario": {"en": "Scenario", "zh-Hant": "情境"},
+    "base_case_bn": {"en": "Base case (USD bn)", "zh-Hant": "基準情境（十億美元）"},
+    "change_from_base_pct": {"en": "Change from the base case (%)", "zh-Hant": "相對基準情境變動（%）"},
+    "scenario_note": {
+        "en": "Scenario «{scenario}»: one run of the model with its assumptions at the ends of their ranges; "
+        "dashed lines and ticks mark the base case.",
+        "zh-Hant": "情境「{scenario}」：將其假設移至區間一端之單次模型運算；虛線與短橫線標示基準情境。",
+    },
+    "trust_widest": {
+        "en": "Widest bands in view (5-95% width relative to the figure):",
+        "zh-Hant": "本頁最寬之區間（5-95% 寬度相對於數據）：",
+    },
+    "trust_band_line": {
+        "en": "· {name}: {figure} ({band}), {width}%",
+        "zh-Hant": "· {name}：{figure}（{band}），{width}%",
+    },
+    "trust_no_bands": {
+        "en": "No figure in view has a band: each is the report's, derived from it, or a scenario's single run.",
+        "zh-Hant": "本頁數據皆無區間：皆為報告數據、由其推算，或為情境之單次運算。",
+    },
+    "trust_simulation": {
+        "en": "Every rule of the warehouse ({rules} rules: shares sum to 100, parts add up, the report's figures "
+        "hold) held in each of {runs} runs; largest deviation {points} percentage points, {relative} relative.",
+        "zh-Hant": "資料倉儲之每項規則（{rules} 項：比重合計 100、各部分加總相符、報告數據不變）"
+        "於 {runs} 次運算中皆成立；最大偏差 {points} 個百分點、相對 {relative}。",
+    },
+    "trust_exceptions": {
+        "en": "{count} base-case figures in view lie outside their own bands (a lopsided range: {assumptions}).",
+        "zh-Hant": "本頁 {count} 項基準數據落在其區間之外（區間不對稱：{assumptions}）。",
+    },
+    "trust_no_exceptions": {
+        "en": "Every base-case figure in view lies inside its band.",
+        "zh-Hant": "本頁每項基準數據皆落在其區間之內。",
+    },
     "headline_note": {
         "en": "Headline figures as the report states them; the CAGR is recomputed from the warehouse.",
         "zh-Hant": "報告所載之主要數據；複合年成長率由資料倉儲重新計算。",

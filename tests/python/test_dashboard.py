@@ -7,6 +7,7 @@ import re
 import shutil
 
 import duckdb
+import pyarrow as pa
 import pytest
 from conftest import read_seed, write_lock_held
 from streamlit.testing.v1 import AppTest
@@ -95,13 +96,15 @@ def test_report_tables_mark_each_cell_with_its_own_basis(open_app, published_war
     _, warehouse = published_warehouse
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         rows = connection.execute(
-            "select year, value_usd, basis from marts.report_tables where section = '5.1.1'"
+            "select year, value_usd, basis, value_usd_p05, value_usd_p95 from marts.report_tables "
+            "where section = '5.1.1'"
         ).fetchall()
-    assert {basis for _, _, basis in rows} == {"reported", "derived", "assumption"}
+    assert {basis for _, _, basis, _, _ in rows} == {"reported", "derived", "assumption"}
     laid_out = open_app("report_tables", section="5.1.1").dataframe[0].value
     [row] = laid_out.index
-    for year, value_usd, basis in rows:
-        assert laid_out.loc[row, str(year)] == f"{value_usd / 1e9:,.2f} {BASIS_SYMBOL[basis]}", year
+    for year, value_usd, basis, p05, p95 in rows:
+        band = f" ({p05 / 1e9:,.2f}-{p95 / 1e9:,.2f})" if basis == "assumption" else ""
+        assert laid_out.loc[row, str(year)] == f"{value_usd / 1e9:,.2f} {BASIS_SYMBOL[basis]}{band}", year
 
 
 def test_report_tables_page_lays_out_a_section_as_the_address_asks(open_app, published_warehouse):
@@ -113,7 +116,7 @@ def test_report_tables_page_lays_out_a_section_as_the_address_asks(open_app, pub
     laid_out = app.dataframe[0].value
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         expected = connection.execute(
-            "select member_label_en, share_pct, basis from marts.report_tables "
+            "select member_label_en, share_pct, basis, share_pct_p05, share_pct_p95 from marts.report_tables "
             "where section = '8.3.1.2.3' and year = 2031"
         ).fetchall()
         counts = dict(
@@ -121,8 +124,10 @@ def test_report_tables_page_lays_out_a_section_as_the_address_asks(open_app, pub
                 "select basis, count(*) from marts.report_tables where section = '8.3.1.2.3' group by basis"
             ).fetchall()
         )
+    assert {basis for *_, basis, _, _ in expected} == {"assumption"}, "every share of 8.3.1.2.3 has a band"
     assert {(row, laid_out.loc[row, "2031"]) for row in laid_out.index} == {
-        (label, f"{share:.1f} {BASIS_SYMBOL[basis]}") for label, share, basis in expected
+        (label, f"{share:.1f} {BASIS_SYMBOL[basis]} ({p05:.1f}-{p95:.1f})")
+        for label, share, basis, p05, p95 in expected
     }
     panel = app.expander[0].text[0].value
     assert f"{sum(counts.values())} figures" in panel
@@ -181,13 +186,14 @@ def test_a_click_on_a_report_figure_shows_the_assumptions_behind_it(
     ],
 )
 def test_choices_the_page_does_not_offer_fall_back_to_its_defaults(open_app, parameters):
-    app = open_app("segments", **parameters)
-    assert [box.value for box in app.selectbox] == ["global", "processor_type"]
+    app = open_app("segments", **parameters, scenario=parameters["geography"])
+    assert [box.value for box in app.selectbox] == ["global", "processor_type", "base"]
     assert dict(app.query_params) == {
         "lang": "en",
         "page": "segments",
         "geography": "global",
         "breakdown": "processor_type",
+        "scenario": "base",
     }
     shown = [element.value for element in (*app.text, *app.caption, *app.markdown)]
     assert not any(value in text for text in shown for value in parameters.values() if value), shown
@@ -201,6 +207,7 @@ def test_a_view_is_in_the_address_so_a_link_reproduces_it(open_app):
         "page": "geography",
         "year": "2031",
         "breakdown": "application",
+        "scenario": "base",
     }
     app.selectbox[0].select("processor_type").run()
     assert app.query_params["breakdown"] == "processor_type"
@@ -208,7 +215,7 @@ def test_a_view_is_in_the_address_so_a_link_reproduces_it(open_app):
 
 def segment_colours(app: AppTest, labels: dict[str, str]) -> dict[str, str]:
     """Each segment's colour in the page's first chart, by segment id."""
-    scale = chart_specs(app)[0]["encoding"]["color"]["scale"]
+    [scale, *_] = [e["color"]["scale"] for e in encodings(chart_specs(app)[0]) if "scale" in e.get("color", {})]
     return {labels[label]: colour for label, colour in zip(scale["domain"], scale["range"], strict=True)}
 
 
@@ -465,7 +472,7 @@ def test_a_report_table_of_shares_says_of_which_market(open_app, published_wareh
         ).fetchall()
     for language, name in (("en", english), ("zh-Hant", chinese)):
         [spec] = chart_specs(open_app("report_tables", language, section="8.3.1.2.3"))
-        [title] = [e["y"]["title"] for e in encodings(spec) if "y" in e]
+        [title] = {e["y"]["title"] for e in encodings(spec) if "y" in e}  # the line's and its band's
         assert name in title and "%" in title, title
 
 
@@ -494,3 +501,134 @@ def test_evidence_chart_built_ahead_is_valid_vega_lite(open_app, language):
 
     [spec] = chart_specs(open_app("evidence", language))
     alt.LayerChart.from_dict(spec, validate=True)
+
+
+def band_text(p05: float, p95: float, scale: float, decimals: int) -> str:
+    """A band as the pages show it, written out independently of dashboard/formatting.py."""
+    return f"{p05 / scale:,.{decimals}f}-{p95 / scale:,.{decimals}f}"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+def test_overview_shows_each_years_band_beside_it_and_none_for_a_reported_year(open_app, published_warehouse, language):
+    """The band column holds p05-p95 where the year is assumed and is blank where the report states the
+    figure or it is derived from stated figures alone; the chart's error bars span the same bands."""
+    from labels import t
+
+    _, warehouse = published_warehouse
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            "select year, basis, value_usd_p05, value_usd_p95 from marts.fct_market_size "
+            "where geography_id = 'global' order by year"
+        ).fetchall()
+    app = open_app("overview", language)
+    table = app.dataframe[0].value
+    expected = [band_text(p05, p95, 1e9, 2) if basis == "assumption" else "" for _, basis, p05, p95 in rows]
+    assert list(table[t("value_band", language)]) == expected
+    assert "" in expected and any(expected), "both kinds of year"
+    [chart] = app.get("vega_lite_chart")
+    [bars] = [layer for layer in json.loads(chart.proto.spec)["layer"] if layer["mark"]["type"] == "errorbar"]
+    assert (bars["encoding"]["y"]["field"], bars["encoding"]["y2"]["field"]) == ("value_bn_p05", "value_bn_p95")
+    # Streamlit sends a chart's data beside its spec, as Arrow
+    [drawn] = [
+        pa.ipc.open_stream(data.data.data).read_pandas()
+        for data in chart.proto.datasets
+        if data.name == bars["data"]["name"]
+    ]
+    assert list(zip(drawn["year"], drawn["value_bn_p05"], drawn["value_bn_p95"], strict=True)) == [
+        (year, p05 / 1e9, p95 / 1e9) for year, basis, p05, p95 in rows if basis == "assumption"
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+def test_a_band_caption_names_the_draws_of_the_published_build(open_app, published_warehouse, language):
+    _, warehouse = published_warehouse
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        [(draws,)] = connection.execute("select simulation_draws from meta.build_info").fetchall()
+    for page in ("overview", "segments", "geography", "companies", "report_tables"):
+        captions = [caption.value for caption in open_app(page, language).caption]
+        assert any(f" {draws:,} " in caption and "5-95%" in caption for caption in captions), (page, captions)
+
+
+def test_segment_lines_carry_their_bands_shaded_and_the_grid_its_bands(open_app, published_warehouse):
+    _, warehouse = published_warehouse
+    app = open_app("segments", geography="china", breakdown="application")
+    [spec] = chart_specs(app)
+    [area] = [layer for layer in spec["layer"] if layer["mark"]["type"] == "area"]
+    assert (area["encoding"]["y"]["field"], area["encoding"]["y2"]["field"]) == ("value_bn_p05", "value_bn_p95")
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            "select s.label_en, f.value_usd, f.value_usd_p05, f.value_usd_p95 from marts.fct_segment_forecast as f "
+            "inner join marts.dim_segment as s using (breakdown_id, segment_id) "
+            "where f.geography_id = 'china' and f.breakdown_id = 'application' and f.year = 2031"
+        ).fetchall()
+    values = app.dataframe[1].value
+    for label, value, p05, p95 in rows:
+        assert values.loc[label, "2031"] == f"{value / 1e9:,.2f} † ({band_text(p05, p95, 1e9, 2)})"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+def test_a_scenario_shows_its_figures_their_change_from_the_base_case_and_its_description(
+    open_app, published_warehouse, language
+):
+    from labels import t
+
+    _, warehouse = published_warehouse
+    suffix = "en" if language == "en" else "zh_hant"
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        [(label, description)] = connection.execute(
+            f"select label_{suffix}, description_{suffix} from marts.dim_scenario where scenario_id = 'custom_silicon'"
+        ).fetchall()
+        names = [
+            name
+            for (name,) in connection.execute(
+                f"select label_{suffix} from marts.dim_scenario order by sort_order"
+            ).fetchall()
+        ]
+        rows = connection.execute(
+            f"select s.label_{suffix}, f.value_usd, f.change_from_base_pct from marts.fct_scenario_forecast as f "
+            "inner join marts.dim_segment as s using (breakdown_id, segment_id) "
+            "where f.scenario_id = 'custom_silicon' and f.figure_kind = 'segment_value' "
+            "and f.geography_id = 'global' and f.breakdown_id = 'processor_type' and f.year = 2031"
+        ).fetchall()
+    app = open_app("segments", language, scenario="custom_silicon")
+    [box] = [box for box in app.selectbox if box.label == t("scenario", language)]
+    assert box.value == "custom_silicon" and app.query_params["scenario"] == "custom_silicon"
+    assert list(box.options) == names
+    texts = [text.value for text in app.text]
+    assert description in texts and any(label in text for text in texts)
+    values, changes = (frame.value for frame in app.dataframe[1:3])
+    assert any(change != 0 for _, _, change in rows), "a scenario that moves this breakdown"
+    for segment, value, change in rows:
+        assert values.loc[segment, "2031"] == f"{value / 1e9:,.2f} †", "a scenario's figure, without a band"
+        assert changes.loc[segment, "2031"] == f"{change:,.1f} †"
+    app.selectbox[-1].select("base").run()
+    assert app.query_params["scenario"] == "base" and len(app.dataframe) == 2
+
+
+def test_trust_panel_names_the_widest_bands_the_simulations_runs_and_the_figures_outside_their_bands(
+    open_app, published_warehouse
+):
+    _, warehouse = published_warehouse
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        [(widest, year)] = connection.execute(
+            "select s.label_en, f.year from marts.fct_segment_forecast as f "
+            "inner join marts.dim_segment as s using (breakdown_id, segment_id) "
+            "where f.geography_id = 'global' and f.breakdown_id = 'application' "
+            "order by (f.value_usd_p95 - f.value_usd_p05) / f.value_usd desc limit 1"
+        ).fetchall()
+        [(runs,)] = connection.execute("select max(run_count) from marts.fct_simulation_checks").fetchall()
+        [(outside,)] = connection.execute(
+            "select count(*) from marts.fct_band_exceptions where value_kind = 'segment_value' "
+            "and geography_id = 'global' and breakdown_id = 'application'"
+        ).fetchall()
+    panel = "\n".join(text.value for text in open_app("segments", breakdown="application").expander[0].text)
+    lines = panel.splitlines()
+    first = lines.index("Widest bands in view (5-95% width relative to the figure):")
+    assert lines[first + 1].startswith(f"· {widest} · {year}: "), lines[first + 1]
+    assert f"held in each of {runs:,} runs" in panel
+    expected = (
+        f"{outside} base-case figures in view lie outside their own bands"
+        if outside
+        else "Every base-case figure in view lies inside its band."
+    )
+    assert expected in panel, panel

@@ -137,6 +137,11 @@ def test_every_page_renders_in_chromium_in_both_languages_with_its_title_chart_a
     marts formatted as the page formats it, no exception; a screenshot of each under target/screenshots."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     figures = page_figures(published_warehouse[1])
+    with duckdb.connect(str(published_warehouse[1]), read_only=True) as connection:
+        [(english, chinese)] = connection.execute(
+            "select description_en, description_zh_hant from marts.dim_scenario where scenario_id = 'custom_silicon'"
+        ).fetchall()
+    scenario_descriptions = {"en": english, "zh-Hant": chinese}
     page = browser.new_page(viewport={"width": 1400, "height": 1400})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -154,14 +159,29 @@ def test_every_page_renders_in_chromium_in_both_languages_with_its_title_chart_a
             shot = SCREENSHOTS / f"{name}-{language}.png"
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 20_000, (name, language)
+        # a scenario: its description from dim_scenario in the page's language, its lines beside the base case's
+        page.goto(f"{dashboard}/?page=segments&lang={language}&breakdown=processor_type&scenario=custom_silicon")
+        page.get_by_text(scenario_descriptions[language]).first.wait_for(timeout=60_000)
+        page.locator(".vega-embed canvas, .vega-embed svg").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(500)
+        assert page.locator("[data-testid='stException']").count() == 0, ("scenario", language)
+        page.screenshot(path=str(SCREENSHOTS / f"segments-custom_silicon-{language}.png"), full_page=True)
     assert not errors, errors
-    # a table's CSV is what the page shows, rounded as shown
+    # a table's CSV is what the page shows, rounded as shown, its bands included
     page.goto(f"{dashboard}/?page=report_tables&section=5.1.1")
     page.get_by_text(t("download", "en")).first.wait_for(timeout=60_000)
     with page.expect_download() as download:
         page.get_by_text(t("download", "en")).first.click()
     rows = list(csv.reader(download.value.path().read_text(encoding="utf-8").splitlines()))
     assert rows[1][rows[0].index("2031")] == f"{usd_bn(35.66e9)} {BASIS_SYMBOL['reported']}"
+    with duckdb.connect(str(published_warehouse[1]), read_only=True) as connection:
+        [(value, p05, p95)] = connection.execute(
+            "select value_usd, value_usd_p05, value_usd_p95 from marts.report_tables "
+            "where section = '5.1.1' and year = 2021"
+        ).fetchall()
+    assert (
+        rows[1][rows[0].index("2021")] == f"{usd_bn(value)} {BASIS_SYMBOL['assumption']} ({usd_bn(p05)}-{usd_bn(p95)})"
+    )
     page.close()
 
 
