@@ -212,12 +212,13 @@
     {{ array }}[{{ position - 1 }}]
 {%- endmacro %}
 
-{#- The batches the simulation's year-by-year models (materialization table_by_batch) are built in: each
-    year of the horizon, so that DuckDB and Spark hold one year's draws at a time. PostgreSQL computes the
-    view's shared steps once per statement, whole, whatever the batch's filter: batches would only repeat
-    them, so it builds these tables in one statement (the suite's draws are few). -#}
+{#- The batches the simulation's year-by-year models (materialization table_by_batch) are built in: on
+    DuckDB each year of the horizon, so that it holds one year's draws at a time (within its memory limit).
+    PostgreSQL and Spark compute the view's shared steps whole for each statement, whatever the batch's
+    filter, so batches would only repeat them: they build these tables in one statement, their memory
+    their own to manage (PostgreSQL's sorts and Spark's aggregates spill to disk). -#}
 {% macro simulation_batches() -%}
-    {%- if target.type == 'postgres' -%}
+    {%- if target.type in ('postgres', 'spark') -%}
         {{ return([]) }}
     {%- endif -%}
     {{ return(range(var('first_year'), var('last_year') + 1) | list) }}
