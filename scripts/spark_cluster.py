@@ -46,10 +46,12 @@ THRIFT_PORT_ENV = "ACM_SPARK_THRIFT_PORT"
 APP_NAME = "acm-thrift-server"
 WORKER_COUNT = 2
 WORKER_CORES = 1
-WORKER_MEMORY = "1g"  # what a worker offers its executors
-EXECUTOR_MEMORY = "768m"  # one executor per worker, within its worker's memory
+WORKER_MEMORY = "2g"  # what a worker offers its executors
+EXECUTOR_MEMORY = "1536m"  # one executor per worker, within its worker's memory
 DAEMON_MEMORY = "256m"  # the master's and the workers' own heaps
-DRIVER_MEMORY = "1g"  # the Thrift server: Spark's driver, planning every query
+# the Thrift server: Spark's driver, planning every query (the simulation's plans, a view read several
+# times over, ran a 1 GB driver out of heap)
+DRIVER_MEMORY = "2g"
 START_TIMEOUT_S = 240
 STOP_TIMEOUT_S = 30
 MASTER_CLASS = "org.apache.spark.deploy.master.Master"
