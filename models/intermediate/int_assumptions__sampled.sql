@@ -3,8 +3,10 @@
 -- growth rate, which has no year. The base case takes every base value; a scenario the end of the range
 -- its moves name (int_scenario_moves__matched) and the base elsewhere; a draw the quantile, under the
 -- assumption's distribution, of its uniform number (macros/simulation.sql: the same on every engine,
--- fixed by var('simulation_seed')). Shares are then renormalised to 100 within their group in every run
--- and anchor year, the only place a drawn share changes, so that every breakdown of every run sums to 100.
+-- fixed by var('simulation_seed')). The shares of every scenario and draw are then renormalised to 100
+-- within their group and anchor year, the only place a drawn share changes, so that every breakdown of
+-- every run sums to 100. The base case keeps the seeds' shares as they are: that they sum to 100 is the
+-- seeds' rule and the gate's, which a renormalised base case would hide.
 {%- set slots = {'value': 'year is null'} %}
 {%- for anchor_year in var('anchor_years') %}
     {%- do slots.update({'anchor_' ~ anchor_year: 'year = ' ~ anchor_year}) %}
@@ -157,7 +159,10 @@ final as (
         unioned.series_number,
         unioned.value_raw as value_pct,
         {%- for slot in slots if slot != 'value' %}
-        100 * unioned.{{ slot }}_raw / group_totals.{{ slot }}_total as {{ slot }}_pct
+        case
+            when unioned.run_id = 0 then unioned.{{ slot }}_raw
+            else 100 * unioned.{{ slot }}_raw / group_totals.{{ slot }}_total
+        end as {{ slot }}_pct
         {{- "," if not loop.last }}
         {%- endfor %}
     from unioned
