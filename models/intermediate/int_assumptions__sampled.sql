@@ -34,7 +34,7 @@ series as (
     select
         series_number,
         share_group_number,
-        {%- for slot, condition in slots.items() %}
+    {%- for slot, condition in slots.items() %}
         max(case when {{ condition }} then assumption_id end) as {{ slot }}_assumption_id,
         max(case when {{ condition }} then stream_id end) as {{ slot }}_stream_id,
         max(case when {{ condition }} then distribution end) as {{ slot }}_distribution,
@@ -42,7 +42,7 @@ series as (
         max(case when {{ condition }} then base_value_pct end) as {{ slot }}_base,
         max(case when {{ condition }} then high_value_pct end) as {{ slot }}_high
         {{- "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from assumptions
     group by series_number, share_group_number
 ),
@@ -59,9 +59,9 @@ draw_states as (
 
 draw_cells as (
     select
+        series.*,
         draw_states.run_id,
-        draw_states.draw_state,
-        series.*
+        draw_states.draw_state
     from draw_states
     cross join series
 ),
@@ -74,10 +74,10 @@ uniforms as (
 tail_roots as (
     select
         uniforms.*,
-        {%- for slot in slots %}
+    {%- for slot in slots %}
         {{ normal_tail_root(slot ~ '_u') }} as {{ slot }}_t
         {{- "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from uniforms
     {{ optimizer_fence() }}
 ),
@@ -85,10 +85,10 @@ tail_roots as (
 normals as (
     select
         tail_roots.*,
-        {%- for slot in slots %}
+    {%- for slot in slots %}
         {{ normal_quantile_from_tail_root(slot ~ '_u', slot ~ '_t') }} as {{ slot }}_z
         {{- "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from tail_roots
     {{ optimizer_fence() }}
 ),
@@ -98,14 +98,14 @@ drawn as (
         run_id,
         series_number,
         share_group_number,
-        {%- for slot in slots %}
+    {%- for slot in slots %}
         case
             when {{ slot }}_distribution = 'pert'
                 then {{ pert_quantile_from_normal(slot ~ '_z', slot ~ '_low', slot ~ '_base', slot ~ '_high') }}
             else {{ triangular_quantile(slot ~ '_u', slot ~ '_low', slot ~ '_base', slot ~ '_high') }}
         end as {{ slot }}_raw
         {{- "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from normals
 ),
 
@@ -115,21 +115,21 @@ fixed as (
         runs.run_id,
         series.series_number,
         series.share_group_number,
-        {%- for slot in slots %}
+    {%- for slot in slots %}
         case {{ slot }}_moves.range_end
             when 'low' then series.{{ slot }}_low
             when 'high' then series.{{ slot }}_high
             else series.{{ slot }}_base
         end as {{ slot }}_raw
         {{- "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from runs
     cross join series
     {%- for slot in slots %}
-    left join moves as {{ slot }}_moves
-        on
-            runs.scenario_id = {{ slot }}_moves.scenario_id
-            and series.{{ slot }}_assumption_id = {{ slot }}_moves.assumption_id
+        left join moves as {{ slot }}_moves
+            on
+                runs.scenario_id = {{ slot }}_moves.scenario_id
+                and series.{{ slot }}_assumption_id = {{ slot }}_moves.assumption_id
     {%- endfor %}
     where runs.run_kind <> 'draw'
 ),
@@ -144,10 +144,10 @@ group_totals as (
     select
         run_id,
         share_group_number,
-        {%- for slot in slots if slot != 'value' %}
+    {%- for slot in slots if slot != 'value' %}
         {{ exact_sum(slot ~ '_raw') }} as {{ slot }}_total
         {{- "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from unioned
     where share_group_number is not null
     group by run_id, share_group_number
@@ -158,13 +158,13 @@ final as (
         unioned.run_id,
         unioned.series_number,
         unioned.value_raw as value_pct,
-        {%- for slot in slots if slot != 'value' %}
+    {%- for slot in slots if slot != 'value' %}
         case
             when unioned.run_id = 0 then unioned.{{ slot }}_raw
             else 100 * unioned.{{ slot }}_raw / group_totals.{{ slot }}_total
         end as {{ slot }}_pct
         {{- "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from unioned
     left join group_totals
         on

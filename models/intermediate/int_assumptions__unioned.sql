@@ -139,15 +139,24 @@ keyed as (
         segment_numbers.segment_number,
         company_numbers.company_number,
         {{ stream_of('unioned.assumption_id') }} as stream_id,
+        {%- set series_keys = {
+            'market_growth': ['unioned.geography_id', 'unioned.period_start_year'],
+            'geography_share': ['unioned.geography_id'],
+            'segment_share': ['unioned.geography_id', 'unioned.breakdown_id', 'unioned.segment_id'],
+            'company_share': ['unioned.company_id'],
+        } %}
         case unioned.assumption_kind
-            when 'market_growth' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.geography_id', 'unioned.period_start_year']) }}
-            when 'geography_share' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.geography_id']) }}
-            when 'segment_share' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.geography_id', 'unioned.breakdown_id', 'unioned.segment_id']) }}
-            when 'company_share' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.company_id']) }}
+            {%- for kind, keys in series_keys.items() %}
+            when '{{ kind }}' then {{ surrogate_key(['unioned.assumption_kind'] + keys) }} -- noqa: LT02
+            {%- endfor %}
         end as series_key,
         case unioned.assumption_kind
-            when 'geography_share' then {{ surrogate_key(['unioned.assumption_kind', 'geographies.parent_geography_id']) }}
-            when 'segment_share' then {{ surrogate_key(['unioned.assumption_kind', 'unioned.geography_id', 'unioned.breakdown_id']) }}
+            when
+                'geography_share'
+                then {{ surrogate_key(['unioned.assumption_kind', 'geographies.parent_geography_id']) }}
+            when
+                'segment_share'
+                then {{ surrogate_key(['unioned.assumption_kind', 'unioned.geography_id', 'unioned.breakdown_id']) }}
             when 'company_share' then {{ surrogate_key(['unioned.assumption_kind']) }}
         end as share_group_key
     from unioned
@@ -185,13 +194,13 @@ final as (
         range_rationale,
         evidence_ids,
         source_id,
-        evidence_ids <> 'no_public_evidence' as has_public_evidence,
         cast(stream_id as bigint) as stream_id,
         geography_number,
         parent_geography_number,
         segment_number,
         company_number,
         cast(dense_rank() over (order by series_key) as integer) as series_number,
+        evidence_ids <> 'no_public_evidence' as has_public_evidence,
         case
             when share_group_key is not null
                 then cast(dense_rank() over (order by share_group_key) as integer)

@@ -85,10 +85,10 @@ year_anchors as (
     {%- for year in range(var('first_year'), var('last_year') + 1) %}
         {%- set before = anchor_years | select('le', year) | list %}
         {%- set after = anchor_years | select('ge', year) | list %}
-    select
-        {{ year }} as year,
-        {{ before | last if before else 'cast(null as integer)' }} as previous_anchor_year,
-        {{ after | first if after else 'cast(null as integer)' }} as next_anchor_year
+        select
+            {{ year }} as year,
+            {{ before | last if before else 'cast(null as integer)' }} as previous_anchor_year,
+            {{ after | first if after else 'cast(null as integer)' }} as next_anchor_year
         {{- "\n    union all" if not loop.last }}
     {%- endfor %}
 ),
@@ -106,12 +106,12 @@ anchored as {{ inline_cte() }} (
         year_anchors.next_anchor_year,
         case year_anchors.previous_anchor_year
             {%- for anchor_year in var('anchor_years') %}
-            when {{ anchor_year }} then sampled.anchor_{{ anchor_year }}_pct
+                when {{ anchor_year }} then sampled.anchor_{{ anchor_year }}_pct
             {%- endfor %}
         end as previous_value,
         case year_anchors.next_anchor_year
             {%- for anchor_year in var('anchor_years') %}
-            when {{ anchor_year }} then sampled.anchor_{{ anchor_year }}_pct
+                when {{ anchor_year }} then sampled.anchor_{{ anchor_year }}_pct
             {%- endfor %}
         end as next_value
     from sampled
@@ -203,8 +203,8 @@ leaf_values as {{ inline_cte() }} (
         shares.parent_geography_number,
         shares.segment_number,
         shares.year,
-        geography_values.value_usd * shares.share_pct / 100 as value_usd,
-        shares.share_pct
+        shares.share_pct,
+        geography_values.value_usd * shares.share_pct / 100 as value_usd
     from shares
     inner join geography_values
         on
@@ -270,8 +270,8 @@ company_values as (
         shares.run_id,
         shares.company_number,
         shares.year,
-        global_values.value_usd * shares.share_pct / 100 as value_usd,
-        shares.share_pct
+        shares.share_pct,
+        global_values.value_usd * shares.share_pct / 100 as value_usd
     from shares
     inner join global_values
         on

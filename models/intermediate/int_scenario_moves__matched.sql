@@ -21,10 +21,10 @@ final as (
     inner join assumptions
         on
             moves.assumption_kind = assumptions.assumption_kind
-            and (moves.geography_id is null or assumptions.geography_id = moves.geography_id)
-            and (moves.breakdown_id is null or assumptions.breakdown_id = moves.breakdown_id)
-            and (moves.segment_id is null or assumptions.segment_id = moves.segment_id)
-            and (moves.company_id is null or assumptions.company_id = moves.company_id)
+            and (moves.geography_id is null or moves.geography_id = assumptions.geography_id)
+            and (moves.breakdown_id is null or moves.breakdown_id = assumptions.breakdown_id)
+            and (moves.segment_id is null or moves.segment_id = assumptions.segment_id)
+            and (moves.company_id is null or moves.company_id = assumptions.company_id)
 )
 
 select * from final

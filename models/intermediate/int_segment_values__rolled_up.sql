@@ -62,8 +62,9 @@ rolled_up as (
 
 final as (
     select
-        {{ surrogate_key(['rolled_up.geography_id', 'rolled_up.breakdown_id', 'rolled_up.segment_id', 'rolled_up.year']) }}
-            as segment_value_id,
+        {{ surrogate_key([
+            'rolled_up.geography_id', 'rolled_up.breakdown_id', 'rolled_up.segment_id', 'rolled_up.year'
+        ]) }} as segment_value_id,
         rolled_up.geography_id,
         rolled_up.breakdown_id,
         rolled_up.segment_id,

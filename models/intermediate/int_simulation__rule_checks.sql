@@ -6,8 +6,9 @@
 ) }}
 -- One row per rule and year: the largest deviation from the rule over every run (the base case, the
 -- scenarios and every draw), computed here, in the warehouse, for the great-expectations gate (suite
--- `simulation`) to hold and for readers to see (marts.fct_simulation_checks publishes it). Shares are in percent (deviation from 100 in points); values relative to
--- the value they must add up to; the report's stated market sizes relative to the report's figure.
+-- `simulation`) to hold and for readers to see (marts.fct_simulation_checks publishes it). Shares are in
+-- percent (deviation from 100 in points); values relative to the value they must add up to; the report's
+-- stated market sizes relative to the report's figure.
 -- each kind of figure read from the view on its own, so that the year of the batch and the kind reach
 -- the view's arithmetic (a CTE read several times would be computed once, whole, on some engines)
 with segment_figures as (
@@ -128,15 +129,30 @@ rules as (
         'segment_shares_sum_to_100' as rule_id,
         'percentage_points' as deviation_unit
     union all
-    select 'segment', 'segment_values_add_up_to_their_geography', 'relative'
+    select
+        'segment' as sum_kind,
+        'segment_values_add_up_to_their_geography' as rule_id,
+        'relative' as deviation_unit
     union all
-    select 'geography', 'geography_shares_sum_to_100', 'percentage_points'
+    select
+        'geography' as sum_kind,
+        'geography_shares_sum_to_100' as rule_id,
+        'percentage_points' as deviation_unit
     union all
-    select 'geography', 'geography_values_add_up_to_their_parent', 'relative'
+    select
+        'geography' as sum_kind,
+        'geography_values_add_up_to_their_parent' as rule_id,
+        'relative' as deviation_unit
     union all
-    select 'company', 'company_shares_sum_to_100', 'percentage_points'
+    select
+        'company' as sum_kind,
+        'company_shares_sum_to_100' as rule_id,
+        'percentage_points' as deviation_unit
     union all
-    select 'company', 'company_values_add_up_to_the_market', 'relative'
+    select
+        'company' as sum_kind,
+        'company_values_add_up_to_the_market' as rule_id,
+        'relative' as deviation_unit
 ),
 
 deviations as (

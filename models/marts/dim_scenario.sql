@@ -28,8 +28,8 @@ final as (
         scenarios.label_zh_hant,
         scenarios.description_en,
         scenarios.description_zh_hant,
-        coalesce(move_counts.moved_assumption_count, 0) as moved_assumption_count,
-        runs.run_id
+        runs.run_id,
+        coalesce(move_counts.moved_assumption_count, 0) as moved_assumption_count
     from scenarios
     inner join runs
         on scenarios.scenario_id = runs.scenario_id

@@ -112,7 +112,7 @@ ranked as (
         *,
         row_number() over (
             partition by value_kind, geography_id, breakdown_id, segment_id, company_id, year
-            order by is_own_series desc, off_centre desc, assumption_id
+            order by is_own_series desc, off_centre desc, assumption_id asc
         ) as rank_in_figure
     from candidates
 ),
