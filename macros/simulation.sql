@@ -122,11 +122,12 @@
     {%- set range = '(' ~ high ~ ' - ' ~ low ~ ')' -%}
     {%- set a = '(1 + 4 * (' ~ mode ~ ' - ' ~ low ~ ') / ' ~ range ~ ')' -%}
     {%- set b = '(1 + 4 * (' ~ high ~ ' - ' ~ mode ~ ') / ' ~ range ~ ')' -%}
-    {#- A and S state 26.5.22 with the upper-tail normal quantile: the lower one of 1 - u -#}
+    {#- A and S state 26.5.22 with the upper-tail normal quantile: the lower one of 1 - u. Its 5/6 is a
+        double (Spark divides the decimal literals 5.0 / 6 to six places, off by 3e-7). -#}
     {%- set y = '(-' ~ z ~ ')' -%}
     {%- set lam = '((' ~ y ~ ' * ' ~ y ~ ' - 3) / 6)' -%}
     {%- set h = '(2 / (1 / (2 * ' ~ a ~ ' - 1) + 1 / (2 * ' ~ b ~ ' - 1)))' -%}
-    {%- set w = '(' ~ y ~ ' * sqrt(' ~ h ~ ' + ' ~ lam ~ ') / ' ~ h ~ ' - (1 / (2 * ' ~ b ~ ' - 1) - 1 / (2 * ' ~ a ~ ' - 1)) * (' ~ lam ~ ' + 5.0 / 6 - 2 / (3 * ' ~ h ~ ')))' -%}
+    {%- set w = '(' ~ y ~ ' * sqrt(' ~ h ~ ' + ' ~ lam ~ ') / ' ~ h ~ ' - (1 / (2 * ' ~ b ~ ' - 1) - 1 / (2 * ' ~ a ~ ' - 1)) * (' ~ lam ~ ' + cast(5 as ' ~ type_double() ~ ') / 6 - 2 / (3 * ' ~ h ~ ')))' -%}
     case
         when {{ high }} <= {{ low }} then {{ low }}
         else {{ low }} + {{ range }} * {{ a }} / ({{ a }} + {{ b }} * exp(2 * {{ w }}))
