@@ -74,7 +74,7 @@ def warm_build(project: Path, warehouse: Path, full: bool) -> float:
 
 def dbt_node_count(warehouse: Path) -> int:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        return connection.execute("select dbt_nodes_passed from meta.build_info").fetchone()[0]
+        return connection.execute("select dbt_nodes_passed from meta.build_info").fetchall()[0][0]
 
 
 def ordered_nodes(manifest: dict) -> list[dict]:
@@ -117,7 +117,7 @@ def floor_seconds(project: Path) -> tuple[float, int]:
             kind = "view" if node["config"]["materialized"] == "view" else "table"
             connection.execute(f"create or replace {kind} {relation} as {node['compiled_code']}")
         else:
-            connection.execute(f"select count(*) from ({node['compiled_code']}) as test_rows").fetchone()
+            connection.execute(f"select count(*) from ({node['compiled_code']}) as test_rows").fetchall()
     elapsed = time.perf_counter() - started
     connection.close()
     return elapsed, len(nodes)

@@ -444,7 +444,7 @@ def band_summary(warehouse: Path) -> list[str]:
         draws, seed = connection.execute(
             "select count(*) filter (where run_kind = 'draw'), max(simulation_seed) "
             "from intermediate.int_simulation_runs"
-        ).fetchone()
+        ).fetchall()[0]
         outside = connection.execute(
             "select explaining_assumption_id, count(*) from marts.fct_band_exceptions "
             "group by explaining_assumption_id order by count(*) desc, explaining_assumption_id"

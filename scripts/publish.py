@@ -222,10 +222,10 @@ def published_state(published: Path) -> PublishedState | None:
 def _meta_value(connection: duckdb.DuckDBPyConnection, sql: str) -> str | None:
     """One value of the meta schema, or None for a file that does not record it (an older build)."""
     try:
-        row = connection.execute(sql).fetchone()
+        rows = connection.execute(sql).fetchall()
     except duckdb.CatalogException:
         return None
-    return row[0] if row else None
+    return rows[0][0] if rows else None
 
 
 def mart_checksums(path: Path) -> dict[str, str]:

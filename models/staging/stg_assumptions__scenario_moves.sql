@@ -4,8 +4,9 @@ with source as (
 
 renamed as (
     select
-        {{ surrogate_key(['scenario_id', 'assumption_kind', 'geography_id', 'breakdown_id', 'segment_id', 'company_id']) }}
-            as scenario_move_id,
+        {{ surrogate_key([
+            'scenario_id', 'assumption_kind', 'geography_id', 'breakdown_id', 'segment_id', 'company_id'
+        ]) }} as scenario_move_id,
         scenario_id,
         assumption_kind,
         geography_id,

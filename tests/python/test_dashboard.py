@@ -255,7 +255,7 @@ def test_cited_figures_page_lists_every_figure_with_its_source_document(open_app
     _, warehouse = published_warehouse
     table = open_app("cited").dataframe[0].value
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        count = connection.execute("select count(*) from marts.fct_cited_financials").fetchone()[0]
+        count = connection.execute("select count(*) from marts.fct_cited_financials").fetchall()[0][0]
     assert len(table) == count
     assert (table["Publisher"] != "").all()
     assert "NVIDIA Announces Financial Results for Second Quarter Fiscal 2025" in set(table["Source document"])
@@ -302,14 +302,14 @@ def test_evidence_page_states_the_scope_gap_from_the_checks_and_lists_every_chec
 
     _, warehouse = published_warehouse
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        checks = connection.execute("select count(*) from marts.fct_cross_checks").fetchone()[0]
+        checks = connection.execute("select count(*) from marts.fct_cross_checks").fetchall()[0][0]
         # each company's smallest figure that alone exceeds a reported year's market; the furthest above it
         left, right, label = connection.execute(
             "select left_figure, right_figure, left_label from marts.fct_cross_checks "
             "where check_kind = 'company_revenue_vs_market' and verdict = 'scope_mismatch' "
             "and right_basis = 'reported' "
             "qualify left_figure = min(left_figure) over (partition by subject) order by ratio desc limit 1"
-        ).fetchone()
+        ).fetchall()[0]
     reported_2025 = next(r["value"] for r in read_seed("report/report_market_size.csv") if r["year"] == "2025")
     app = open_app("evidence", language)
     [statement] = [text.value for text in app.text if readable(label, language) in text.value]
@@ -321,7 +321,7 @@ def test_evidence_page_states_the_scope_gap_from_the_checks_and_lists_every_chec
     assert len(listed) == checks
     verdict_column = "Verdict" if language == "en" else "判定"
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        verdicts = connection.execute("select count(distinct verdict) from marts.fct_cross_checks").fetchone()[0]
+        verdicts = connection.execute("select count(distinct verdict) from marts.fct_cross_checks").fetchall()[0][0]
     assert listed[verdict_column].nunique() == verdicts > 1
 
 

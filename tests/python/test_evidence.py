@@ -61,12 +61,12 @@ def test_nvidia_quarter_the_report_cites_is_a_scope_mismatch_with_the_reports_ma
     left, right, verdict = warehouse_connection.execute(
         "select left_figure, right_figure, verdict from marts.fct_cross_checks where check_id = ?",
         [f"company_revenue_vs_market__{figure['financial_id']}"],
-    ).fetchone()
+    ).fetchall()[0]
     assert left == pytest.approx(float(cited["value"]) * 1e9)
     market = warehouse_connection.execute(
         "select value_usd from marts.fct_market_size where geography_id = 'global' and year = ?",
         [int(figure["period_end_date"][:4])],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     assert right == pytest.approx(market)
     assert left > right and verdict == "scope_mismatch"
 
@@ -230,10 +230,10 @@ def test_a_new_publishers_rows_put_it_on_the_chart_and_in_the_checks(warehouse_w
         ).fetchall()
         region_share = connection.execute(
             "select share_of_parent_pct from marts.fct_market_size where geography_id = 'north_america' and year = 2025"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         report_2025 = connection.execute(
             "select value_usd from marts.fct_market_size where geography_id = 'global' and year = 2025"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
 
     assert [year for year, *_ in path] == list(range(2025, project_vars()["last_year"] + 1))
     by_year = {year: (value, basis, method, url) for year, value, basis, method, url in path}

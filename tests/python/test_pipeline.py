@@ -29,7 +29,7 @@ def sha256(path: Path) -> str:
 
 def build_id(path: Path) -> str:
     with duckdb.connect(str(path), read_only=True) as connection:
-        return connection.execute("select build_id from meta.build_info").fetchone()[0]
+        return connection.execute("select build_id from meta.build_info").fetchall()[0][0]
 
 
 @pytest.fixture(scope="module")
@@ -221,7 +221,7 @@ def test_published_file_records_what_it_was_built_from(published):
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         info = connection.execute(
             "select git_commit, build_kind, dbt_tests_passed, gx_expectations_passed from meta.build_info"
-        ).fetchone()
+        ).fetchall()[0]
         seeds = dict(connection.execute("select path, sha256 from meta.seed_checksums").fetchall())
     expectations = sum(len(suite.expectations) for suite in suites(project_vars(project)))
     assert info[1] == "full" and info[2] > 100 and info[3] == expectations and info[0]
@@ -255,10 +255,10 @@ def test_rebuild_after_editing_a_seed_builds_only_what_changed_and_matches_a_ful
 
     assert pipeline.build(project_dir=project, published=incremental) == 0
     with duckdb.connect(str(incremental), read_only=True) as connection:
-        kind, nodes = connection.execute("select build_kind, dbt_nodes_passed from meta.build_info").fetchone()
+        kind, nodes = connection.execute("select build_kind, dbt_nodes_passed from meta.build_info").fetchall()[0]
         nvidia = connection.execute(
             "select share_pct from marts.fct_company_share where company_id = 'nvidia'"
-        ).fetchone()
+        ).fetchall()[0]
     assert (kind, nvidia) == ("incremental", (float(moved["nvidia"]),))
     full = tmp_path / "full" / "warehouse.duckdb"
     assert pipeline.build(full=True, project_dir=project, published=full) == 0
@@ -278,8 +278,8 @@ READER = textwrap.dedent(
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
-            seen.add(connection.execute("select build_id from meta.build_info").fetchone()[0])
-            connection.execute("select count(*) from marts.report_tables").fetchone()
+            seen.add(connection.execute("select build_id from meta.build_info").fetchall()[0][0])
+            connection.execute("select count(*) from marts.report_tables").fetchall()[0]
             reads += 1
         except Exception as error:
             errors.append(repr(error))
@@ -341,7 +341,7 @@ def test_build_killed_at_any_point_leaves_published_file_and_next_build_succeeds
         else:
             assert process.returncode == 0, process.stderr.read()  # it finished first, and published
         with duckdb.connect(str(warehouse), read_only=True) as connection:
-            assert connection.execute("select count(*) from marts.report_tables").fetchone()[0] > 0
+            assert connection.execute("select count(*) from marts.report_tables").fetchall()[0][0] > 0
     assert killed >= 4
     assert unchanged >= 3
 

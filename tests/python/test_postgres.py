@@ -345,6 +345,8 @@ QUERY_ARGUMENTS = {
     "year": 2031,
     "section": "5.1.1",
     "assumption_ids": "geography_share__china__2031;segment_share__china__application__machine_learning__2031",
+    "scenario_id": "custom_silicon",
+    "figure_kind": "segment_value",
 }
 # dashboard/data.py's functions that are no query on the marts (build_info reads DuckDB's meta schema)
 NOT_MART_QUERIES = {"read", "is_published", "file_version", "build_info"}

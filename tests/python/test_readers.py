@@ -409,7 +409,9 @@ checkpoint;
 """
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         marts = duckdb_mart_tables(connection)
-        expected = {table: connection.execute(f"select count(*) from marts.{table}").fetchone()[0] for table in marts}
+        expected = {
+            table: connection.execute(f"select count(*) from marts.{table}").fetchall()[0][0] for table in marts
+        }
     reads = "".join(f"select 'mart {table}', count(*) from marts.{table};\n" for table in marts)
     before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
     files_before = files_under(warehouse.parent, work, home, outside)

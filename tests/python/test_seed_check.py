@@ -224,7 +224,7 @@ def test_reordered_seed_loads_each_value_into_its_named_column(tmp_path):
         growth = connection.execute(
             "select period_start_year, period_end_year from seeds.report_market_growth"
         ).fetchall()
-        amd = connection.execute("select label_en from seeds.companies where company_id = 'amd'").fetchone()
+        amd = connection.execute("select label_en from seeds.companies where company_id = 'amd'").fetchall()[0]
     assert growth == [(2025, 2031)]
     assert amd == ("Advanced Micro Devices, Inc.",)
 

@@ -213,7 +213,7 @@ def test_quantiles_hit_the_range_ends_and_the_mode_and_a_zero_width_range_gives_
     """
     low, high, at_mode, flat_triangular, flat_pert, pert_median = connection.execute(
         compile_inline(sql, "duckdb", workdir)
-    ).fetchone()
+    ).fetchall()[0]
     assert (low, high, flat_triangular, flat_pert) == (2.0, 7.0, 5.0, 5.0)
     # the mode's own probability, (3 - 2) / (7 - 2) = 0.2, maps back to the mode
     assert at_mode == pytest.approx(3.0, abs=1e-12)
@@ -240,7 +240,7 @@ def expected_percentiles() -> list[float]:
 def test_duckdb_quantile_cont_is_linear_interpolation(duckdb_sql):
     _, connection = duckdb_sql
     sql = f"select quantile_cont(v, {list(PERCENTILES)}) from (values {values_list().format(double='double')}) as t (v)"
-    got = connection.execute(sql).fetchone()[0]
+    got = connection.execute(sql).fetchall()[0][0]
     assert got == pytest.approx(expected_percentiles(), rel=1e-15)
 
 
@@ -270,7 +270,7 @@ def test_postgres_percentile_cont_is_linear_interpolation(postgres_server):
         f"from (values {values_list().format(double='double precision')}) as t (v)"
     )
     with postgres_server.connect() as connection:
-        got = connection.execute(sql).fetchone()[0]
+        got = connection.execute(sql).fetchall()[0][0]
     assert [float(v) for v in got] == pytest.approx(expected_percentiles(), rel=1e-15)
 
 

@@ -97,7 +97,7 @@ def test_the_percentiles_equal_an_independent_numpy_implementation(built_warehou
     with built_warehouse.connect() as connection:
         draws = connection.execute(
             "select count(*) from intermediate.int_simulation_runs where run_kind = 'draw'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         warehouse = connection.sql(BANDED).df()
     run_numpy(draws, built_warehouse.path, tmp_path / "numpy.parquet")
     reference = pd.read_parquet(tmp_path / "numpy.parquet")
@@ -112,7 +112,7 @@ def test_the_percentiles_equal_an_independent_numpy_implementation(built_warehou
 
 def test_every_rule_holds_in_the_base_case_every_scenario_and_every_draw(warehouse_connection):
     settings = project_vars()
-    runs = warehouse_connection.execute("select count(*) from intermediate.int_simulation_runs").fetchone()[0]
+    runs = warehouse_connection.execute("select count(*) from intermediate.int_simulation_runs").fetchall()[0][0]
     scenarios = len(read_seed("assumptions/scenarios.csv"))
     rows = warehouse_connection.execute(
         "select rule_id, deviation_unit, run_count, max_deviation from marts.fct_simulation_checks"
@@ -144,7 +144,7 @@ def test_scenarios_move_what_their_rows_say_and_never_a_reported_figure(warehous
     reported = warehouse_connection.execute(
         "select count(*), count(distinct scenario_id), max(abs(change_from_base_pct)) from marts.fct_scenario_forecast "
         "where basis = 'reported'"
-    ).fetchone()
+    ).fetchall()[0]
     assert reported[1] == len(read_seed("assumptions/scenarios.csv"))
     assert reported[2] == 0
 
@@ -198,19 +198,19 @@ def test_a_scenario_added_as_seed_rows_is_a_complete_run_with_no_sql_change(ware
     with warehouse_with_a_new_scenario.connect() as connection:
         moved = connection.execute(
             "select moved_assumption_count from marts.dim_scenario where scenario_id = 'fpga_revival'"
-        ).fetchone()
+        ).fetchall()[0]
         figures = connection.execute(
             "select count(*) from marts.fct_scenario_forecast where scenario_id = 'fpga_revival'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         base = connection.execute(
             "select count(*) from marts.fct_scenario_forecast where scenario_id = 'base'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         fpga = connection.execute(
             "select change_from_base_pct from marts.fct_scenario_forecast where scenario_id = 'fpga_revival' "
             "and geography_id = 'global' and segment_id = 'fpga' and year = 2031"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         runs = connection.execute("select distinct run_count from marts.fct_simulation_checks").fetchall()
-        total = connection.execute("select count(*) from intermediate.int_simulation_runs").fetchone()[0]
+        total = connection.execute("select count(*) from intermediate.int_simulation_runs").fetchall()[0][0]
     fpga_assumptions = [
         row for row in read_seed("assumptions/assumed_segment_shares.csv") if row["segment_id"] == "fpga"
     ]

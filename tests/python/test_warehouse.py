@@ -98,7 +98,7 @@ def test_report_states_north_america_largest_and_machine_learning_fastest(wareho
         where geography_id = 'global' and breakdown_id = 'application' and year = 2031
         order by forecast_cagr_pct desc limit 1
         """
-    ).fetchone()
+    ).fetchall()[0]
     assert fastest == ("machine_learning",)
 
 
