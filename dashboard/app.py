@@ -391,9 +391,10 @@ def geography(language: str) -> list[str]:
     frame["total_bn_p95"] = frame["geography_value_usd_p95"] / 1e9
     # a bar's total after its bar and its error bar
     frame["label_bn"] = frame[["total_bn", "total_bn_p95"]].max(axis=1)
-    # regions by value, largest first; each region's countries under it, largest first
+    # regions by value, largest first; each region's countries under it, largest first; equal values in
+    # the geographies' own order
     regions = frame[frame["geography_level"] == "region"].drop_duplicates("geography_id")
-    regions = regions.sort_values("geography_value_usd", ascending=False)
+    regions = regions.sort_values(["geography_value_usd", "sort_order"], ascending=[False, True])
     region_rank = {geography_id: rank for rank, geography_id in enumerate(regions["geography_id"])}
     countries = frame[frame["geography_level"].isin(["country", "rest_of_region"])].copy()
     countries["geography"] = countries["parent"] + " · " + countries["geography"]
@@ -401,7 +402,7 @@ def geography(language: str) -> list[str]:
     # a region's rest (the countries the report does not name) closes its group
     countries["is_rest"] = countries["geography_level"] == "rest_of_region"
     country_order = countries.drop_duplicates("geography_id").sort_values(
-        ["region_rank", "is_rest", "geography_value_usd"], ascending=[True, True, False]
+        ["region_rank", "is_rest", "geography_value_usd", "sort_order"], ascending=[True, True, False, True]
     )
     places = segment_places()
     segment_rows = frame.drop_duplicates("segment_id")
@@ -752,7 +753,7 @@ def explain_chosen_cell(frame: pd.DataFrame, grid: pd.DataFrame, cells: Sequence
         return
     shown = pd.DataFrame(
         {
-            t("assumption", language): assumptions["assumption_id"],
+            t("assumption", language): assumptions["label_en" if language == "en" else "label_zh_hant"],
             t("base", language): assumptions["base_value_pct"].map(fmt.FORMATS["share"]),
             t("low", language): assumptions["low_value_pct"].map(fmt.FORMATS["share"]),
             t("high", language): assumptions["high_value_pct"].map(fmt.FORMATS["share"]),
@@ -845,7 +846,8 @@ def band_lines(language: str) -> list[str]:
         if outside.empty:
             lines.append(t("trust_no_exceptions", language))
         else:
-            assumptions = t("list_separator", language).join(sorted(set(outside["explaining_assumption_id"])))
+            labels = outside["assumption_label_en" if language == "en" else "assumption_label_zh_hant"]
+            assumptions = t("item_separator", language).join(sorted(set(labels)))
             lines.append(t("trust_exceptions", language).format(count=len(outside), assumptions=assumptions))
     return lines
 

@@ -212,7 +212,8 @@ def assumptions(assumption_ids: str) -> pd.DataFrame:
     and evidence. The list is bound, never spliced, and matched whole-id by standard SQL every engine runs."""
     return read(
         """
-        select assumption_id, base_value_pct, low_value_pct, high_value_pct, rationale, evidence_ids
+        select assumption_id, label_en, label_zh_hant, base_value_pct, low_value_pct, high_value_pct, rationale,
+            evidence_ids
         from marts.dim_assumption
         where position(';' || assumption_id || ';' in ';' || ? || ';') > 0
         order by assumption_kind, assumption_id
@@ -271,10 +272,14 @@ def simulation_checks() -> pd.DataFrame:
 
 def band_exceptions() -> pd.DataFrame:
     """The base-case figures outside their own bands, keyed as the base marts key them, and the assumption
-    whose lopsided range is behind each."""
+    whose lopsided range is behind each, with its label in both languages."""
     return read(
         """
-        select value_kind, geography_id, breakdown_id, segment_id, company_id, year, explaining_assumption_id
-        from marts.fct_band_exceptions
+        select exceptions.value_kind, exceptions.geography_id, exceptions.breakdown_id, exceptions.segment_id,
+            exceptions.company_id, exceptions.year, exceptions.explaining_assumption_id,
+            assumptions.label_en as assumption_label_en, assumptions.label_zh_hant as assumption_label_zh_hant
+        from marts.fct_band_exceptions as exceptions
+        inner join marts.dim_assumption as assumptions
+            on exceptions.explaining_assumption_id = assumptions.assumption_id
         """
     )

@@ -111,6 +111,8 @@ TEXT = {
     "trust_none": {"en": "No figures in view.", "zh-Hant": "本頁沒有數據。"},
     "trust_check_kind": {"en": "· {kind}: {counts}", "zh-Hant": "· {kind}：{counts}"},
     "list_separator": {"en": ", ", "zh-Hant": "，"},
+    # between items that hold commas themselves
+    "item_separator": {"en": "; ", "zh-Hant": "；"},
     "verdict_count": {"en": "{count} {verdict}", "zh-Hant": "{count} 項{verdict}"},
     "trust_checks": {
         "en": "Cross-checks against the public record that bear on this page: {total} ({consistent} consistent, "

@@ -140,8 +140,9 @@ def is_disk_full(error: BaseException | None) -> bool:
 
 
 @contextmanager
-def step(paths: BuildPaths, doing: str) -> Iterator[None]:
-    """Turn a full disk or an interrupt during one step of the build into a sentence."""
+def step(paths: BuildPaths, doing: str, log: Path | None = None) -> Iterator[None]:
+    """Turn a full disk or an interrupt during one step of the build into a sentence (and, for a step that
+    keeps one, where its full output is)."""
     try:
         yield
     except BuildFailed:
@@ -153,7 +154,7 @@ def step(paths: BuildPaths, doing: str) -> Iterator[None]:
             raise BuildFailed(
                 f"The disk ran out of space while {doing} (the build needs about "
                 f"{mebibytes(space_needed(paths))} free beside {paths.published}): nothing was published.",
-                [str(error)],
+                [str(error)] + ([f"dbt's full output: {log}"] if log else []),
             ) from error
         raise
 
@@ -373,7 +374,10 @@ def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path, verbose: bool
             args += ["--select", "state:modified+", "--state", state_dir, "--full-refresh"]
         what = "only what changed since the published build" if manifest is not None else "every node"
         progress(f"2/4 Building with dbt: {what} (dbt's output in {log_dir / 'dbt.log'})")
-        with step(paths, "building with dbt"), nullcontext() if verbose else console_to(log_dir / "dbt-console.log"):
+        with (
+            step(paths, "building with dbt", log_dir / "dbt.log"),
+            nullcontext() if verbose else console_to(log_dir / "dbt-console.log"),
+        ):
             result = run_dbt(args, project_dir, warehouse=paths.staging)
             if isinstance(result.exception, KeyboardInterrupt):
                 raise result.exception
@@ -446,16 +450,18 @@ def band_summary(warehouse: Path) -> list[str]:
             "from intermediate.int_simulation_runs"
         ).fetchall()[0]
         outside = connection.execute(
-            "select explaining_assumption_id, count(*) from marts.fct_band_exceptions "
-            "group by explaining_assumption_id order by count(*) desc, explaining_assumption_id"
+            "select assumptions.label_en, count(*) from marts.fct_band_exceptions as exceptions "
+            "inner join marts.dim_assumption as assumptions "
+            "on exceptions.explaining_assumption_id = assumptions.assumption_id "
+            "group by assumptions.label_en order by count(*) desc, assumptions.label_en"
         ).fetchall()
     lines = [f"Simulation: {draws:,} draws (seed {seed}), a 5-95% band on every assumed figure."]
     if outside:
-        named = ", ".join(f"{assumption} ({count})" for assumption, count in outside[:3])
+        named = "; ".join(f"{assumption} ({count})" for assumption, count in outside[:3])
         more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
         lines.append(
             f"{sum(count for _, count in outside)} base-case figures lie outside their own bands "
-            f"(marts.fct_band_exceptions), behind them the lopsided ranges of {named}{more}."
+            f"(marts.fct_band_exceptions), behind them the lopsided ranges of: {named}{more}."
         )
     return lines
 

@@ -164,7 +164,7 @@ def test_a_click_on_a_report_figure_shows_the_assumptions_behind_it(
         ).fetchall()
         [(assumption_ids,)] = rows
         expected = connection.execute(
-            "select assumption_id, rationale from marts.dim_assumption "
+            f"select {'label_en' if language == 'en' else 'label_zh_hant'}, rationale from marts.dim_assumption "
             "where list_contains(string_split(?, ';'), assumption_id)",
             [assumption_ids or ""],
         ).fetchall()
@@ -173,7 +173,7 @@ def test_a_click_on_a_report_figure_shows_the_assumptions_behind_it(
         assert t("no_assumption_behind", language) in texts
         return
     [explained] = [table.value for table in app.dataframe if t("assumption", language) in table.value.columns]
-    assert sorted(explained[t("assumption", language)]) == sorted(identifier for identifier, _ in expected)
+    assert sorted(explained[t("assumption", language)]) == sorted(label for label, _ in expected)
     assert set(explained[t("rationale", language)]) == {rationale for _, rationale in expected}
 
 
@@ -245,7 +245,8 @@ def test_geography_chart_groups_countries_by_region_sorted_by_value(open_app, pu
             inner join marts.dim_geography as p on g.parent_geography_id = p.geography_id
             inner join marts.fct_market_size as pm on pm.geography_id = p.geography_id and pm.year = m.year
             where m.year = 2031 and g.geography_level in ('country', 'rest_of_region')
-            order by pm.value_usd desc, g.geography_level = 'rest_of_region', m.value_usd desc
+            order by pm.value_usd desc, p.sort_order, g.geography_level = 'rest_of_region', m.value_usd desc,
+                    g.sort_order
             """
         ).fetchall()
     assert order == [label for (label,) in expected]
@@ -617,10 +618,12 @@ def test_trust_panel_names_the_widest_bands_the_simulations_runs_and_the_figures
             "order by (f.value_usd_p95 - f.value_usd_p05) / f.value_usd desc limit 1"
         ).fetchall()
         [(runs,)] = connection.execute("select max(run_count) from marts.fct_simulation_checks").fetchall()
-        [(outside,)] = connection.execute(
-            "select count(*) from marts.fct_band_exceptions where value_kind = 'segment_value' "
-            "and geography_id = 'global' and breakdown_id = 'application'"
+        explained = connection.execute(
+            "select a.assumption_id, a.label_en from marts.fct_band_exceptions as e "
+            "inner join marts.dim_assumption as a on e.explaining_assumption_id = a.assumption_id "
+            "where e.value_kind = 'segment_value' and e.geography_id = 'global' and e.breakdown_id = 'application'"
         ).fetchall()
+    outside = len(explained)
     panel = "\n".join(text.value for text in open_app("segments", breakdown="application").expander[0].text)
     lines = panel.splitlines()
     first = lines.index("Widest bands in view (5-95% width relative to the figure):")
@@ -632,3 +635,6 @@ def test_trust_panel_names_the_widest_bands_the_simulations_runs_and_the_figures
         else "Every base-case figure in view lies inside its band."
     )
     assert expected in panel, panel
+    # each named by what it sets, not by its id
+    for assumption_id, label in explained:
+        assert label in panel and assumption_id not in panel, panel
