@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
+import shutil
 import subprocess
 import sys
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from scripts.project import PROJECT_DIR, DbtRun, run_dbt
+from scripts.project import PROJECT_DIR, DbtRun
 
 # Every build of the suite draws the simulation this many times (dbt_project.yml's simulation_draws reads it):
 # enough for bands and their rules, few enough to keep each build quick. The benchmark measures the default.
@@ -64,15 +66,17 @@ XDIST_GROUPS = {
     "test_readers": "published",
     "test_seed_check": "published",
 }
-# Each group's rough cost in seconds, as measured on the 2-core machine under other engineers' load: the
-# longest are handed out first, so that the two processes finish about together. Others go last.
+# Each group's rough cost in seconds, as measured on the 2-core machine with both processes busy: the
+# longest are handed out first, so that the two processes finish about together. Others go last. The Spark
+# cluster's build is the longest by far: it starts first, and the other process takes everything else.
 XDIST_GROUP_SECONDS = {
-    "test_pipeline": 800,
-    "published": 620,
-    "test_postgres": 590,
-    "test_spark": 400,
+    "test_spark": 1400,
     "built": 600,
-    "test_build_failures": 270,
+    "published": 450,
+    "test_pipeline": 450,
+    "test_postgres": 350,
+    "test_build_failures": 350,
+    "test_simulation": 140,
 }
 
 
@@ -119,39 +123,113 @@ def read_seed(relative_path: str, project_dir: Path = PROJECT_DIR) -> list[dict[
 
 
 @dataclass
+class BuildOutcome:
+    """What a test needs of a dbt build's outcome, kept as JSON beside a build the processes share."""
+
+    success: bool
+    failures: list[str]
+    warnings: list[str]
+    node_count: int
+
+    @classmethod
+    def of(cls, run: DbtRun) -> BuildOutcome:
+        return cls(run.success, run.failures, list(run.warnings), run.node_count)
+
+
+@dataclass
 class BuiltWarehouse:
     path: Path
-    run: DbtRun
+    run: DbtRun | BuildOutcome
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(self.path), read_only=True)
 
 
-def publish_project_copy(root: Path) -> tuple[Path, Path]:
-    """A copy of the project under root, and the warehouse `make build`'s pipeline published from it."""
+def publish_project_copy(root: Path, project: Path | None = None) -> tuple[Path, Path, BuildOutcome]:
+    """A copy of the project under root (or the given project), the warehouse `make build`'s pipeline
+    published from it, and the outcome of its dbt build."""
     from scripts import build as pipeline
     from scripts.project import copy_project
 
-    project = copy_project(root / "project")
+    project = project or copy_project(root / "project")
     warehouse = root / "warehouse" / "accelerator_card_market.duckdb"
-    assert pipeline.build(full=True, project_dir=project, published=warehouse) == 0
-    return project, warehouse
+    runs: list[DbtRun] = []
+    real_run_dbt = pipeline.run_dbt
+
+    def recorded(*args, **options) -> DbtRun:
+        runs.append(real_run_dbt(*args, **options))
+        return runs[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "run_dbt", recorded)
+        assert pipeline.build(full=True, project_dir=project, published=warehouse) == 0
+    [build] = [run for run in runs if run.node_count]
+    return project, warehouse, BuildOutcome.of(build)
+
+
+def shared_root(tmp_path_factory) -> Path:
+    """The folder every process of the run sees (xdist gives each process its own under it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(tmp_path_factory, name: str, prepare=None) -> tuple[Path, Path, BuildOutcome]:
+    """The project (prepared by `prepare`, which edits a fresh copy) published once for the whole run under
+    the shared folder: the first process to ask builds it under a lock, the others wait for it and read it.
+    Nobody builds over it; tests that write take a copy (published_copy)."""
+    from filelock import FileLock
+
+    from scripts.project import copy_project
+
+    root = shared_root(tmp_path_factory) / name
+    done = root / "outcome.json"
+    with FileLock(str(root) + ".lock"):
+        if not done.exists():
+            project = copy_project(root / "project")
+            if prepare is not None:
+                prepare(project)
+            _, _, outcome = publish_project_copy(root, project)
+            done.write_text(json.dumps(asdict(outcome)), encoding="utf-8")
+    outcome = BuildOutcome(**json.loads(done.read_text(encoding="utf-8")))
+    return root / "project", root / "warehouse" / "accelerator_card_market.duckdb", outcome
+
+
+def published_copy(built: tuple[Path, Path, BuildOutcome], root: Path) -> tuple[Path, Path]:
+    """A copy under root of a project and the folder it published to (the file, its data docs), as if the
+    build had published there: the next build over it is an incremental one."""
+    project, warehouse, _ = built
+    shutil.copytree(project, root / "project", ignore=shutil.ignore_patterns("logs", "partial_parse.msgpack"))
+    shutil.copytree(warehouse.parent, root / "warehouse", ignore=shutil.ignore_patterns(".*"))
+    return root / "project", root / "warehouse" / warehouse.name
 
 
 @pytest.fixture(scope="session")
-def published_warehouse(tmp_path_factory) -> tuple[Path, Path]:
+def golden(tmp_path_factory) -> tuple[Path, Path, BuildOutcome]:
+    """The repo's project published once for the run: read it, never build over it."""
+    return built_once(tmp_path_factory, "golden")
+
+
+@pytest.fixture(scope="session")
+def published_warehouse(golden, tmp_path_factory) -> tuple[Path, Path]:
     """A published warehouse for readers' tests (which may publish over it)."""
-    return publish_project_copy(tmp_path_factory.mktemp("readers"))
+    return published_copy(golden, tmp_path_factory.mktemp("readers"))
 
 
 @pytest.fixture(scope="session")
-def built_warehouse(tmp_path_factory) -> Iterator[BuiltWarehouse]:
-    """The repo's project built once, into a temporary DuckDB file."""
-    workdir = tmp_path_factory.mktemp("build")
-    warehouse = workdir / "warehouse.duckdb"
-    run = run_dbt(["build"], PROJECT_DIR, warehouse=warehouse, target_dir=workdir / "target")
-    assert run.success, f"dbt build failed: {run.failures}"
-    yield BuiltWarehouse(path=warehouse, run=run)
+def hostile_build(tmp_path_factory) -> tuple[Path, Path, BuildOutcome]:
+    """The project with SQL and quotes in every free-text column of its seeds and two seeds' columns in
+    reverse order (test_seed_check.make_hostile), published once for the run: the seed check's tests read
+    it, the Spark tests build it on the cluster and compare with it."""
+    from test_seed_check import make_hostile
+
+    return built_once(tmp_path_factory, "hostile", make_hostile)
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(golden) -> BuiltWarehouse:
+    """The repo's project built once (the run's published build): open it read-only, or copy it."""
+    _, warehouse, outcome = golden
+    return BuiltWarehouse(path=warehouse, run=outcome)
 
 
 @pytest.fixture

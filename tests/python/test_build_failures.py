@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import publish_project_copy
+from conftest import published_copy
 
 from scripts import build as pipeline
 from scripts import gate, publish
@@ -36,8 +36,8 @@ def sha256(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> tuple[Path, Path]:
-    return publish_project_copy(tmp_path_factory.mktemp("failures"))
+def published(golden, tmp_path_factory) -> tuple[Path, Path]:
+    return published_copy(golden, tmp_path_factory.mktemp("failures"))
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from conftest import (
 )
 from pandas.testing import assert_frame_equal
 from pyhive import hive
-from test_seed_check import fill_free_text
+from test_seed_check import free_text_columns, make_hostile
 
 from scripts import spark_cluster
 from scripts.gate import run_gate, suites
@@ -42,8 +42,10 @@ pytestmark = pytest.mark.spark
 
 # A build beside the one readers read: its layers land in fault_seeds, ..., fault_marts
 FAULT_PREFIX = "fault_"
-# what it builds: the seeds and models behind one mart (their tests ran in the full build)
-FAULT_BUILD = ["build", "--target", "spark_cluster", "--select", "+fct_market_size"]
+# what it builds: the seeds and models behind one mart, nine nodes that do not wait on the simulation
+# (their tests ran in the full build)
+FAULT_MART = "fct_external_estimates"
+FAULT_BUILD = ["build", "--target", "spark_cluster", "--select", f"+{FAULT_MART}"]
 FAULT_BUILD += ["--resource-type", "seed", "--resource-type", "model"]
 
 
@@ -56,9 +58,12 @@ def cluster(tmp_path_factory) -> Iterator[spark_cluster.Cluster]:
 
 @pytest.fixture(scope="session")
 def hostile_project(tmp_path_factory) -> tuple[Path, dict[str, list[str]]]:
-    """A copy of the project whose seeds carry SQL and quotes in every free-text column."""
+    """A copy of the project made hostile as the run's hostile build is (SQL and quotes in every free-text
+    column of its seeds, two seeds' columns reversed), with those columns: the cluster builds it at once,
+    without waiting for the DuckDB build it is compared with."""
     project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
-    return project, fill_free_text(project)
+    make_hostile(project)
+    return project, free_text_columns(project)
 
 
 def cluster_env(cluster: spark_cluster.Cluster) -> pytest.MonkeyPatch:
@@ -87,12 +92,11 @@ def cluster_build(cluster, hostile_project, tmp_path_factory) -> DbtRun:
 
 
 @pytest.fixture(scope="session")
-def hostile_duckdb(hostile_project, tmp_path_factory) -> BuiltWarehouse:
-    """The same hostile copy built on DuckDB, the engine every other is compared with."""
-    workdir = tmp_path_factory.mktemp("hostile-duckdb")
-    run = run_dbt(["build"], hostile_project[0], warehouse=workdir / "warehouse.duckdb", target_dir=workdir / "target")
-    assert run.success, run.failures
-    return BuiltWarehouse(path=workdir / "warehouse.duckdb", run=run)
+def hostile_duckdb(hostile_build) -> BuiltWarehouse:
+    """The same hostile copy built on DuckDB (the run's one build of it), the engine every other is
+    compared with."""
+    _, warehouse, outcome = hostile_build
+    return BuiltWarehouse(path=warehouse, run=outcome)
 
 
 def python_value(value, type_code: str):
@@ -228,8 +232,8 @@ def test_killing_a_worker_during_a_build_leaves_the_marts_readers_read_untouched
     if build.success:
         assert build.failures == []
         # and what it built equals the readers' mart, built before with both workers
-        rebuilt = thrift(f"select * from {FAULT_PREFIX}marts.fct_market_size")
-        readers = thrift("select * from marts.fct_market_size")
+        rebuilt = thrift(f"select * from {FAULT_PREFIX}marts.{FAULT_MART}")
+        readers = thrift(f"select * from marts.{FAULT_MART}")
         assert_frame_equal(
             mart_frame(list(rebuilt.columns), rebuilt.values.tolist()),
             mart_frame(list(readers.columns), readers.values.tolist()),
