@@ -5,7 +5,7 @@ published warehouse:
 
 - **dbt**: `dbt run` of the simulation's models (the runs, the sampled assumptions, the market, the
   figures view and the percentiles, int_figures__banded), ACM_SIMULATION_DRAWS=N, with the profile's
-  DuckDB settings (2 threads, memory_limit 4GB, which DuckDB spills beyond rather than fail);
+  DuckDB settings (2 threads, memory_limit 3.5GB, which DuckDB spills beyond rather than fail);
 - **numpy**: the reference, kept here and never in the product: the same arithmetic on arrays (the same
   random numbers, quantiles, renormalisation, interpolation, allocation, sums and percentiles), a year
   at a time like the dbt model.

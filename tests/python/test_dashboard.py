@@ -638,3 +638,21 @@ def test_trust_panel_names_the_widest_bands_the_simulations_runs_and_the_figures
     # each named by what it sets, not by its id
     for assumption_id, label in explained:
         assert label in panel and assumption_id not in panel, panel
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+def test_a_figure_outside_its_band_is_explained_by_its_assumption_in_words(open_app, published_warehouse, language):
+    _, warehouse = published_warehouse
+    label = "label_en" if language == "en" else "label_zh_hant"
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        # the seeds' lopsided ranges put some base-case segment values outside their bands
+        exceptions = connection.execute(
+            f"select e.geography_id, e.breakdown_id, a.assumption_id, a.{label} from marts.fct_band_exceptions as e "
+            "inner join marts.dim_assumption as a on e.explaining_assumption_id = a.assumption_id "
+            "where e.value_kind = 'segment_value' order by e.geography_id, e.breakdown_id limit 1"
+        ).fetchall()
+    assert exceptions, "no segment value outside its band: nothing to explain"
+    [(geography, breakdown, assumption_id, words)] = exceptions
+    app = open_app("segments", language, geography=geography, breakdown=breakdown)
+    panel = "\n".join(text.value for text in app.expander[0].text)
+    assert words in panel and assumption_id not in panel, panel
