@@ -145,13 +145,11 @@ class BuiltWarehouse:
         return duckdb.connect(str(self.path), read_only=True)
 
 
-def publish_project_copy(root: Path, project: Path | None = None) -> tuple[Path, Path, BuildOutcome]:
-    """A copy of the project under root (or the given project), the warehouse `make build`'s pipeline
-    published from it, and the outcome of its dbt build."""
+def publish_project(project: Path, root: Path) -> BuildOutcome:
+    """Publish project with `make build`'s pipeline (a full build) to root/warehouse: its dbt build's
+    outcome."""
     from scripts import build as pipeline
-    from scripts.project import copy_project
 
-    project = project or copy_project(root / "project")
     warehouse = root / "warehouse" / "accelerator_card_market.duckdb"
     runs: list[DbtRun] = []
     real_run_dbt = pipeline.run_dbt
@@ -164,7 +162,7 @@ def publish_project_copy(root: Path, project: Path | None = None) -> tuple[Path,
         patch.setattr(pipeline, "run_dbt", recorded)
         assert pipeline.build(full=True, project_dir=project, published=warehouse) == 0
     [build] = [run for run in runs if run.node_count]
-    return project, warehouse, BuildOutcome.of(build)
+    return BuildOutcome.of(build)
 
 
 def shared_root(tmp_path_factory) -> Path:
@@ -188,7 +186,7 @@ def built_once(tmp_path_factory, name: str, prepare=None) -> tuple[Path, Path, B
             project = copy_project(root / "project")
             if prepare is not None:
                 prepare(project)
-            _, _, outcome = publish_project_copy(root, project)
+            outcome = publish_project(project, root)
             done.write_text(json.dumps(asdict(outcome)), encoding="utf-8")
     outcome = BuildOutcome(**json.loads(done.read_text(encoding="utf-8")))
     return root / "project", root / "warehouse" / "accelerator_card_market.duckdb", outcome
