@@ -753,7 +753,7 @@ def explain_chosen_cell(frame: pd.DataFrame, grid: pd.DataFrame, cells: Sequence
         return
     shown = pd.DataFrame(
         {
-            t("assumption", language): assumptions["label_en" if language == "en" else "label_zh_hant"],
+            t("assumption", language): assumptions[label_column(language)],
             t("base", language): assumptions["base_value_pct"].map(fmt.FORMATS["share"]),
             t("low", language): assumptions["low_value_pct"].map(fmt.FORMATS["share"]),
             t("high", language): assumptions["high_value_pct"].map(fmt.FORMATS["share"]),
@@ -846,7 +846,7 @@ def band_lines(language: str) -> list[str]:
         if outside.empty:
             lines.append(t("trust_no_exceptions", language))
         else:
-            labels = outside["assumption_label_en" if language == "en" else "assumption_label_zh_hant"]
+            labels = outside[label_column(language, "assumption_")]
             assumptions = t("item_separator", language).join(sorted(set(labels)))
             lines.append(t("trust_exceptions", language).format(count=len(outside), assumptions=assumptions))
     return lines
