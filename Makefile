@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := help
-.PHONY: help setup build rebuild test lint dashboard sql docs bench browser postgres-server java cluster-start cluster-stop clean
+.PHONY: help setup build rebuild test lint dashboard sql docs bench bench-cluster browser postgres-server java cluster-start cluster-stop clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -77,6 +77,10 @@ sql: $(INSTALLED) ## Open a read-only SQL session (DuckDB CLI, safe mode) on the
 bench: $(TEST_INSTALLED) ## Benchmark the pipeline and the simulation (tables of timings; not a test)
 	$(BIN)/python -m scripts.bench
 	$(BIN)/python -m scripts.bench_simulation
+
+# Hours, not minutes: the simulation at 10^5 and 10^6 draws on a Spark cluster of this machine.
+bench-cluster: $(TEST_INSTALLED) java ## Benchmark the simulation on a Spark cluster of this machine beside DuckDB (10^5, 10^6 draws)
+	$(BIN)/python -m scripts.bench_simulation --draws 100000 --cluster 100000 1000000
 
 DOCS_PORT ?= 8080
 docs: $(INSTALLED) ## Build the dbt docs site (models, columns, lineage, exposure) and serve it on 127.0.0.1

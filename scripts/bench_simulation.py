@@ -1,20 +1,25 @@
 """Benchmark the simulation (not a test): `python -m scripts.bench_simulation` (also run by `make bench`).
 
-For each number of draws (10^3, 10^4 and 10^5 by default), each in a fresh process, on copies of the
-published warehouse:
+For each number of draws (10^3, 10^4, the default and 10^5 unless --draws says), each in a fresh
+process, on copies of the published warehouse:
 
 - **dbt**: `dbt run` of the simulation's models (the runs, the sampled assumptions, the market, the
   figures view and the percentiles, int_figures__banded), ACM_SIMULATION_DRAWS=N, with the profile's
   DuckDB settings (2 threads, memory_limit 3.5GB, which DuckDB spills beyond rather than fail);
 - **numpy**: the reference, kept here and never in the product: the same arithmetic on arrays (the same
-  random numbers, quantiles, renormalisation, interpolation, allocation, sums and percentiles), a year
-  at a time like the dbt model.
+  random numbers, stratified the same way, quantiles, renormalisation, interpolation, allocation, sums
+  and percentiles), a year at a time like the dbt model.
 
 It prints, per number of draws: seconds, microseconds per cell-draw (figures x draws), peak resident
 memory, dbt's time over numpy's, the time for ten times the draws over the time before (linear: 10), and
 the largest relative difference between the two's percentiles (the same draws, so ~1e-15); then the
 largest relative difference of any report_tables p05 or p95 at the default draws against the largest
 number of draws run. The machine's load is printed beside: other processes slow both alike.
+
+`--cluster 100000 1000000` runs the same models on a Spark standalone cluster of this machine too (two
+one-core workers, started and stopped here, through its Thrift server), and prints its times, cell-draws
+per second per core beside DuckDB's, and its percentiles' largest difference from DuckDB's at the same
+draws (`make bench-cluster`).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from scripts import spark_cluster
 from scripts.project import PROJECT_DIR, default_simulation_draws, project_vars, run_dbt, warehouse_path
 
 MODULUS = 2**31 - 1
@@ -45,6 +51,8 @@ SIMULATION_MODELS = [
     "int_figures__scenarios",
     "int_figures__banded",
 ]
+# the cores each engine computes on: numpy one, DuckDB the profile's 2 threads, the cluster's workers'
+CORES = {"numpy": 1, "dbt": 2, "spark": spark_cluster.WORKER_COUNT * spark_cluster.WORKER_CORES}
 KEYS = ["figure_kind", "geography_id", "breakdown_id", "segment_id", "company_id", "year"]
 BANDS = ["value_usd_p05", "value_usd_p50", "value_usd_p95", "share_pct_p05", "share_pct_p50", "share_pct_p95"]
 
@@ -62,6 +70,52 @@ def run_sql(draws: int, warehouse: Path, out: Path) -> dict:
         frame = connection.sql(f"select {', '.join(KEYS + BANDS)} from intermediate.int_figures__banded").df()
     frame.to_parquet(out)
     return {"seconds": seconds, "figures": len(frame)}
+
+
+def run_cluster(draws_list: list[int], workdir: Path) -> list[dict]:
+    """The dbt run of the simulation's models on a Spark standalone cluster of this machine (two workers of
+    one core each, scripts/spark_cluster.py sized SIMULATION), through its Thrift server, for each number
+    of draws in turn: the seeds and the models before the simulation are built once first (one draw).
+    Each run's seconds, its executors' peak JVM heap, and its bands read back over Thrift."""
+    import pandas as pd
+    from pyhive import hive
+
+    target = workdir / "cluster-target"
+    measured = []
+    with spark_cluster.running_cluster(workdir / "spark-cluster", spark_cluster.SIMULATION) as cluster:
+        os.environ.update(cluster.env())
+        os.environ["ACM_SIMULATION_DRAWS"] = "1"
+        for step in (["seed"], ["run", "--select", f"+{SIMULATION_MODELS[-1]}"]):
+            run = run_dbt([*step, "--target", "spark_cluster"], target_dir=target)
+            if not run.success:
+                raise SystemExit(f"the cluster's {step[0]} failed: {run.failures}")
+        for draws in draws_list:
+            os.environ["ACM_SIMULATION_DRAWS"] = str(draws)
+            started = time.perf_counter()
+            run = run_dbt(["run", "--target", "spark_cluster", "--select", *SIMULATION_MODELS], target_dir=target)
+            seconds = time.perf_counter() - started
+            if not run.success:
+                measured.append({"kind": "spark", "draws": draws, "error": f"after {seconds:.0f} s: {run.failures}"})
+                continue
+            connection = hive.connect(host=spark_cluster.LOOPBACK, port=cluster.thrift_port, username="bench")
+            cursor = connection.cursor()
+            cursor.execute(f"select {', '.join(KEYS + BANDS)} from intermediate.int_figures__banded")
+            frame = pd.DataFrame.from_records(cursor.fetchall(), columns=KEYS + BANDS)
+            connection.close()
+            out = workdir / f"spark-{draws}.parquet"
+            frame.astype({column: "float64" for column in BANDS}).to_parquet(out)
+            heaps = [e.get("peakMemoryMetrics", {}).get("JVMHeapMemory", 0) for e in cluster.executors()]
+            measured.append(
+                {
+                    "kind": "spark",
+                    "draws": draws,
+                    "seconds": seconds,
+                    "figures": len(frame),
+                    "peak_rss_mb": max(heaps, default=0) / 2**20,
+                    "bands": out,
+                }
+            )
+    return measured
 
 
 def permute(state: np.ndarray, rounds: range, key: int) -> np.ndarray:
@@ -119,7 +173,11 @@ def run_numpy(draws: int, warehouse: Path, out: Path) -> dict:
     state = permute(
         (draw_state[:, None] + a["stream_id"].to_numpy(np.int64)[None, :] % MODULUS) % MODULUS, range(4, 8), key
     )
-    u = (state.astype(np.float64) + 0.5) / MODULUS
+    # stratified: the k-th smallest of an assumption's numbers becomes (k - 1/2) / draws
+    rank = np.empty_like(state)
+    np.put_along_axis(rank, np.argsort(state, axis=0), np.arange(1, draws + 1, dtype=np.int64)[:, None], axis=0)
+    u = (rank.astype(np.float64) - 0.5) / draws
+    del rank
     low, base, high = (
         a[c].to_numpy(np.float64)[None, :] for c in ("low_value_pct", "base_value_pct", "high_value_pct")
     )
@@ -270,7 +328,14 @@ def band_differences(got: Path, expected: Path, columns: list[str]):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=warehouse_path(), help="a published warehouse to copy")
-    parser.add_argument("--draws", type=int, nargs="*", default=[1000, 10_000, 100_000])
+    parser.add_argument("--draws", type=int, nargs="*", help="numbers of draws (10^3, 10^4, the default, 10^5)")
+    parser.add_argument(
+        "--cluster",
+        type=int,
+        nargs="*",
+        default=[],
+        help="numbers of draws to run on a Spark cluster of this machine too (e.g. 100000 1000000)",
+    )
     parser.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -278,19 +343,23 @@ def main() -> None:
         one(kind, int(draws), Path(warehouse), Path(out))
         return
     default_draws = default_simulation_draws()
+    draws_list = args.draws if args.draws is not None else sorted({1000, 10_000, default_draws, 100_000})
     with tempfile.TemporaryDirectory() as directory:
         workdir = Path(directory)
         results = []
-        for draws in args.draws:
+        for draws in draws_list:
             for kind in ("numpy", "dbt"):
                 load = os.getloadavg()[0]
                 results.append({**measure(kind, draws, args.warehouse, workdir), "load": load})
+        if args.cluster:
+            load = os.getloadavg()[0]
+            results.extend({**r, "load": load} for r in run_cluster(args.cluster, workdir))
         reference = {r["draws"]: r for r in results if r["kind"] == "numpy" and "error" not in r}
         print(
-            f"{'':<6}{'draws':>8}{'seconds':>9}{'us/cell-draw':>14}{'peak MB':>9}{'x numpy':>9}"
-            f"{'x time for 10x draws':>22}{'max rel diff vs numpy':>23}{'load':>6}"
+            f"{'':<6}{'draws':>8}{'seconds':>9}{'us/cell-draw':>14}{'cell-draws/s/core':>19}{'peak MB':>9}"
+            f"{'x numpy':>9}{'x time for 10x draws':>22}{'max rel diff vs numpy':>23}{'load':>6}"
         )
-        previous: dict[str, dict] = {}
+        done: dict[tuple[str, int], dict] = {}
         for r in results:
             if "error" in r:
                 print(f"{r['kind']:<6}{r['draws']:>8}  failed: {r['error']}")
@@ -298,25 +367,38 @@ def main() -> None:
             per_cell = 1e6 * r["seconds"] / (r["figures"] * r["draws"])
             base = reference.get(r["draws"])
             ratio = r["seconds"] / base["seconds"] if base else float("nan")
-            before = previous.get(r["kind"])
-            growth = r["seconds"] / before["seconds"] if before and r["draws"] == 10 * before["draws"] else float("nan")
+            before = done.get((r["kind"], r["draws"] // 10)) if r["draws"] % 10 == 0 else None
+            growth = r["seconds"] / before["seconds"] if before else float("nan")
             difference = largest_difference(r["bands"], base["bands"], BANDS) if base else float("nan")
+            per_core = 1e6 / per_cell / CORES[r["kind"]]
             print(
-                f"{r['kind']:<6}{r['draws']:>8}{r['seconds']:>9.1f}{per_cell:>14.3f}{r['peak_rss_mb']:>9.0f}"
-                f"{ratio:>9.2f}{growth:>22.1f}{difference:>23.1e}{r['load']:>6.1f}"
+                f"{r['kind']:<6}{r['draws']:>8}{r['seconds']:>9.1f}{per_cell:>14.3f}{per_core:>19,.0f}"
+                f"{r['peak_rss_mb']:>9.0f}{ratio:>9.2f}{growth:>22.1f}{difference:>23.1e}{r['load']:>6.1f}"
             )
-            previous[r["kind"]] = r
+            done[(r["kind"], r["draws"])] = r
+        print("(spark: peak MB is the largest executor's peak JVM heap; the others' peak resident memory)")
+        duckdb_runs = {r["draws"]: r for r in results if r["kind"] == "dbt" and "error" not in r}
+        for r in results:
+            if r["kind"] == "spark" and "error" not in r and r["draws"] in duckdb_runs:
+                difference = largest_difference(r["bands"], duckdb_runs[r["draws"]]["bands"], BANDS)
+                print(
+                    f"Spark cluster against DuckDB at {r['draws']:,} draws: {r['seconds']:.1f} s against "
+                    f"{duckdb_runs[r['draws']]['seconds']:.1f} s, percentiles within {difference:.1e} (relative)."
+                )
         runs = {r["draws"]: r for r in results if r["kind"] == "dbt" and "error" not in r}
         if default_draws in runs and max(runs) > default_draws:
             most = max(runs)
             differences = band_differences(
-                runs[default_draws]["bands"], runs[most]["bands"], ["value_usd_p05", "value_usd_p95"]
+                runs[default_draws]["bands"],
+                runs[most]["bands"],
+                ["value_usd_p05", "value_usd_p95", "share_pct_p05", "share_pct_p95"],
             )
             worst = differences.iloc[0]
             named = ", ".join(f"{key} {worst[key]}" for key in KEYS if isinstance(worst[key], str) or key == "year")
             print(
-                f"At the default {default_draws:,} draws, the largest relative difference of any p05 or p95 from "
-                f"the {most:,}-draw run: {100 * worst['difference']:.2f}% (target: within 2%), at {named}; "
+                f"At the default {default_draws:,} draws, the largest relative difference of any p05 or p95 (value "
+                f"or share) from the {most:,}-draw run: {100 * worst['difference']:.2f}% (target: within 2%), "
+                f"at {named}; "
                 f"{int((differences['difference'] > 0.02).sum()):,} of {len(differences):,} figures differ by more "
                 f"than 2%, {int((differences['difference'] > 0.01).sum()):,} by more than 1%."
             )

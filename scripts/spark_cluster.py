@@ -46,17 +46,41 @@ THRIFT_PORT_ENV = "ACM_SPARK_THRIFT_PORT"
 APP_NAME = "acm-thrift-server"
 WORKER_COUNT = 2
 WORKER_CORES = 1
-WORKER_MEMORY = "2g"  # what a worker offers its executors
-EXECUTOR_MEMORY = "1536m"  # one executor per worker, within its worker's memory
 DAEMON_MEMORY = "256m"  # the master's and the workers' own heaps
-# the Thrift server: Spark's driver, planning every query (the simulation's plans, a view read several
-# times over, ran a 1 GB driver out of heap)
-DRIVER_MEMORY = "2g"
 START_TIMEOUT_S = 240
 STOP_TIMEOUT_S = 30
 MASTER_CLASS = "org.apache.spark.deploy.master.Master"
 WORKER_CLASS = "org.apache.spark.deploy.worker.Worker"
 THRIFT_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
+
+
+@dataclass(frozen=True)
+class Size:
+    """What the cluster's JVMs may take, and how its statements run.
+
+    SMALL suits the project's build at the suite's few draws: hundreds of statements of a few hundred
+    rows each, where interpreting a plan costs less than generating and compiling a Java class for it
+    (100-200 ms a statement, on the driver and again on each executor), and a few shuffle partitions
+    beat Spark's 200. SIMULATION suits the simulation at 10^5 draws and more (hundreds of millions of
+    rows a statement): code generation on, more and smaller shuffle partitions, and most of the machine's
+    memory for the executors.
+    """
+
+    worker_memory: str  # what a worker offers its executors
+    executor_memory: str  # one executor per worker, within its worker's memory
+    # the Thrift server: Spark's driver, planning every query (the simulation's plans, a view read several
+    # times over, ran a 1 GB driver out of heap)
+    driver_memory: str
+    shuffle_partitions: int
+    whole_stage_codegen: bool
+
+
+SMALL = Size(
+    worker_memory="2g", executor_memory="1536m", driver_memory="2g", shuffle_partitions=2, whole_stage_codegen=False
+)
+SIMULATION = Size(
+    worker_memory="7g", executor_memory="6g", driver_memory="3g", shuffle_partitions=16, whole_stage_codegen=True
+)
 
 
 class ClusterError(RuntimeError):
@@ -235,7 +259,7 @@ def start_master(cluster: Cluster) -> None:
     wait_for(cluster, "master", "its web UI answered", lambda: "workers" in cluster.master_status())
 
 
-def start_workers(cluster: Cluster) -> None:
+def start_workers(cluster: Cluster, size: Size) -> None:
     spark_class = str(spark_home() / "bin" / "spark-class")
     for name, port, ui_port in zip(cluster.worker_names(), cluster.worker_ports, cluster.worker_ui_ports, strict=True):
         work_dir = cluster.base_dir / name
@@ -255,7 +279,7 @@ def start_workers(cluster: Cluster) -> None:
                 "--cores",
                 str(WORKER_CORES),
                 "--memory",
-                WORKER_MEMORY,
+                size.worker_memory,
                 "--work-dir",
                 str(work_dir),
                 cluster.master_url,
@@ -270,23 +294,20 @@ def start_workers(cluster: Cluster) -> None:
         wait_for(cluster, name, "registering with the master", all_registered)
 
 
-def thrift_server_command(cluster: Cluster) -> list[str]:
+def thrift_server_command(cluster: Cluster, size: Size) -> list[str]:
     metastore = f"jdbc:derby:;databaseName={cluster.base_dir / 'metastore_db'};create=true"
     settings = {
         "spark.cores.max": str(WORKER_COUNT * WORKER_CORES),
         "spark.executor.cores": str(WORKER_CORES),
-        "spark.executor.memory": EXECUTOR_MEMORY,
+        "spark.executor.memory": size.executor_memory,
         "spark.driver.host": LOOPBACK,
         "spark.driver.bindAddress": LOOPBACK,
         "spark.ui.port": str(cluster.thrift_ui_port),
         "spark.ui.showConsoleProgress": "false",
         "spark.sql.warehouse.dir": str(cluster.warehouse_dir),
         "spark.hadoop.javax.jdo.option.ConnectionURL": metastore,
-        # the data is small: a few partitions per shuffle rather than Spark's 200
-        "spark.sql.shuffle.partitions": "2",
-        # and each statement reads a few hundred rows: interpreting its plan costs less than generating and
-        # compiling a Java class for it, on the driver and again on each executor (100-200 ms a statement)
-        "spark.sql.codegen.wholeStage": "false",
+        "spark.sql.shuffle.partitions": str(size.shuffle_partitions),
+        "spark.sql.codegen.wholeStage": str(size.whole_stage_codegen).lower(),
     }
     command = [
         str(spark_home() / "bin" / "spark-submit"),
@@ -309,8 +330,8 @@ def thrift_server_command(cluster: Cluster) -> list[str]:
     return command
 
 
-def start_thrift_server(cluster: Cluster) -> None:
-    launch(cluster, "thrift-server", thrift_server_command(cluster), heap=DRIVER_MEMORY)
+def start_thrift_server(cluster: Cluster, size: Size) -> None:
+    launch(cluster, "thrift-server", thrift_server_command(cluster, size), heap=size.driver_memory)
     wait_for(cluster, "thrift-server", "its Thrift port answered", lambda: answers(cluster.thrift_port))
 
     def executor_on_every_worker() -> bool:
@@ -320,7 +341,7 @@ def start_thrift_server(cluster: Cluster) -> None:
     wait_for(cluster, "thrift-server", "an executor on every worker", executor_on_every_worker)
 
 
-def start_cluster(base_dir: Path) -> Cluster:
+def start_cluster(base_dir: Path, size: Size = SMALL) -> Cluster:
     """Start a new cluster in base_dir; on failure, stop whatever of it started."""
     base_dir.mkdir(parents=True, exist_ok=True)
     cluster = Cluster.new(base_dir)
@@ -328,8 +349,8 @@ def start_cluster(base_dir: Path) -> Cluster:
     cluster.save()
     try:
         start_master(cluster)
-        start_workers(cluster)
-        start_thrift_server(cluster)
+        start_workers(cluster, size)
+        start_thrift_server(cluster, size)
     except BaseException:
         stop_cluster(cluster)
         raise
@@ -400,9 +421,9 @@ def reap(pid: int) -> None:
 
 
 @contextmanager
-def running_cluster(base_dir: Path) -> Iterator[Cluster]:
+def running_cluster(base_dir: Path, size: Size = SMALL) -> Iterator[Cluster]:
     """A cluster of its own for the duration of the block, stopped however the block ends."""
-    cluster = start_cluster(base_dir)
+    cluster = start_cluster(base_dir, size)
     try:
         yield cluster
     finally:

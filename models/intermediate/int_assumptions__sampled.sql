@@ -3,19 +3,21 @@
 -- growth rate, which has no year. The base case takes every base value; a scenario the end of the range
 -- its moves name (int_scenario_moves__matched) and the base elsewhere; a draw the quantile, under the
 -- assumption's distribution, of its uniform number (macros/simulation.sql: the same on every engine,
--- fixed by var('simulation_seed')). The shares of every scenario and draw are then renormalised to 100
--- within their group and anchor year, the only place a drawn share changes, so that every breakdown of
--- every run sums to 100. The base case keeps the seeds' shares as they are: that they sum to 100 is the
--- seeds' rule and the gate's, which a renormalised base case would hide.
+-- fixed by var('simulation_seed')), stratified: the draws of one assumption rank by their uniform
+-- numbers, and the k-th of n takes the middle of the k-th of n equal slices of (0, 1) (a Latin
+-- hypercube, whose percentiles settle with far fewer draws than independent numbers' do; the ranks pair
+-- the assumptions' slices at random, since every stream's numbers are independent). The shares of
+-- every scenario and draw are then renormalised to 100 within their group and anchor year, the only
+-- place a drawn share changes, so that every breakdown of every run sums to 100. The base case keeps
+-- the seeds' shares as they are: that they sum to 100 is the seeds' rule and the gate's, which a
+-- renormalised base case would hide.
 {%- set slots = {'value': 'year is null'} %}
 {%- for anchor_year in var('anchor_years') %}
     {%- do slots.update({'anchor_' ~ anchor_year: 'year = ' ~ anchor_year}) %}
 {%- endfor %}
 {%- set streams = {} %}
-{%- set kept = ['run_id', 'series_number', 'share_group_number'] %}
 {%- for slot in slots %}
-    {%- do streams.update({slot ~ '_u': slot ~ '_stream_id'}) %}
-    {%- do kept.extend([slot ~ '_distribution', slot ~ '_low', slot ~ '_base', slot ~ '_high']) %}
+    {%- do streams.update({slot ~ '_random': slot ~ '_stream_id'}) %}
 {%- endfor %}
 with assumptions as (
     select * from {{ ref('int_assumptions__unioned') }}
@@ -59,15 +61,58 @@ draw_states as (
 
 draw_cells as (
     select
-        series.*,
         draw_states.run_id,
-        draw_states.draw_state
+        draw_states.draw_state,
+        series.series_number,
+    {%- for slot in slots %}
+        series.{{ slot }}_stream_id
+        {{- "," if not loop.last }}
+    {%- endfor %}
     from draw_states
     cross join series
 ),
 
+randoms as (
+    {{ simulation_uniform_columns(
+        'draw_cells', 'draw_state', streams, ['run_id', 'series_number'], var('simulation_seed')
+    ) }}
+),
+
+-- the k-th smallest of an assumption's n random numbers becomes (k - 1/2) / n
+stratified as (
+    select
+        run_id,
+        series_number,
+    {%- for slot in slots %}
+        case
+            when {{ slot }}_random is not null
+                then (
+                    cast(
+                        row_number() over (partition by series_number order by {{ slot }}_random)
+                        as {{ type_double() }}
+                    )
+                    - 0.5
+                    ) / {{ var('simulation_draws') | int }}
+        end as {{ slot }}_u
+        {{- "," if not loop.last }}
+    {%- endfor %}
+    from randoms
+),
+
 uniforms as (
-    {{ simulation_uniform_columns('draw_cells', 'draw_state', streams, kept, var('simulation_seed')) }}
+    select
+        stratified.*,
+        series.share_group_number,
+    {%- for slot in slots %}
+        series.{{ slot }}_distribution,
+        series.{{ slot }}_low,
+        series.{{ slot }}_base,
+        series.{{ slot }}_high
+        {{- "," if not loop.last }}
+    {%- endfor %}
+    from stratified
+    inner join series
+        on stratified.series_number = series.series_number
 ),
 
 -- the standard normal quantile of each uniform number, through its tail root (the PERT quantile's input)
@@ -172,4 +217,7 @@ final as (
             and unioned.share_group_number = group_totals.share_group_number
 )
 
+-- stored in run order, as the draws came: the year-by-year percentiles read a run's series together
+-- (stored in the ranks' order instead, the 10^5-draw percentiles took a sixth longer)
 select * from final
+order by run_id, series_number

@@ -8,16 +8,18 @@ on their number; the benchmark (scripts/bench_simulation.py) measures the defaul
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import BuiltWarehouse, read_seed
 from pandas.testing import assert_frame_equal
 from test_evidence import append_rows
 
-from scripts.bench_simulation import BANDS, KEYS, SIMULATION_MODELS, run_numpy
+from scripts.bench_simulation import BANDS, KEYS, SIMULATION_MODELS, quantiles, run_numpy
 from scripts.project import copy_project, project_vars, run_dbt
 
 BANDED = f"select {', '.join(KEYS + BANDS)} from intermediate.int_figures__banded order by {', '.join(KEYS)}"
@@ -89,8 +91,41 @@ def test_the_same_seed_gives_identical_percentiles_and_another_seed_others(built
             .df()["has_width"]
             .to_numpy()
         )
-    # every figure with a band moves with the seed; a figure without one (the report's) does not
-    assert (moved == widths).all()
+    # A figure without a band (the report's) does not move with the seed; a figure resting on several
+    # drawn assumptions does. One resting on a single assumption keeps its percentiles: stratified, an
+    # assumption's draws take the same values under every seed, only paired with other assumptions'
+    # draws differently (the global market before 2025 rests on its growth rate alone).
+    assert not (moved & ~widths).any()
+    single = (first["figure_kind"] == "market_size") & (first["geography_id"] == "global") & widths
+    assert single.any() and not moved[single.to_numpy()].any()
+    several = widths & ~single.to_numpy()
+    print(f"{moved[several].mean():.1%} of the {several.sum()} other banded figures moved")
+    assert moved[several].mean() > 0.95
+
+
+def test_an_assumptions_draws_take_one_value_in_each_of_as_many_equal_slices_of_its_distribution(
+    warehouse_connection,
+):
+    """Stratified draws: the k-th smallest of n draws of the growth rate (drawn, never renormalised) is its
+    quantile at (k - 1/2) / n, in the middle of the k-th of n equally likely slices of its range."""
+    [(low, base, high, distribution)] = warehouse_connection.execute(
+        "select low_value_pct, base_value_pct, high_value_pct, distribution from intermediate.int_assumptions__unioned "
+        "where assumption_kind = 'market_growth'"
+    ).fetchall()
+    drawn = np.sort(
+        np.array(
+            warehouse_connection.execute(
+                "select sampled.value_pct from intermediate.int_assumptions__sampled as sampled "
+                "inner join intermediate.int_simulation_runs as runs on sampled.run_id = runs.run_id "
+                "where runs.run_kind = 'draw' and sampled.value_pct is not null"
+            ).fetchall()
+        )[:, 0]
+    )
+    n = len(drawn)
+    assert n == int(os.environ["ACM_SIMULATION_DRAWS"]) and low < base < high
+    middles = (np.arange(1, n + 1) - 0.5) / n
+    expected = quantiles(middles, low, base, high, distribution == "pert")
+    np.testing.assert_allclose(drawn, expected, rtol=1e-12)
 
 
 def test_the_percentiles_equal_an_independent_numpy_implementation(built_warehouse, tmp_path):
