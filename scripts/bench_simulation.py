@@ -86,13 +86,15 @@ def run_cluster(draws_list: list[int], workdir: Path) -> list[dict]:
         os.environ.update(cluster.env())
         os.environ["ACM_SIMULATION_DRAWS"] = "1"
         for step in (["seed"], ["run", "--select", f"+{SIMULATION_MODELS[-1]}"]):
-            run = run_dbt([*step, "--target", "spark_cluster"], target_dir=target)
+            run = run_dbt(["--quiet", *step, "--target", "spark_cluster"], target_dir=target)
             if not run.success:
                 raise SystemExit(f"the cluster's {step[0]} failed: {run.failures}")
         for draws in draws_list:
             os.environ["ACM_SIMULATION_DRAWS"] = str(draws)
             started = time.perf_counter()
-            run = run_dbt(["run", "--target", "spark_cluster", "--select", *SIMULATION_MODELS], target_dir=target)
+            run = run_dbt(
+                ["--quiet", "run", "--target", "spark_cluster", "--select", *SIMULATION_MODELS], target_dir=target
+            )
             seconds = time.perf_counter() - started
             if not run.success:
                 measured.append({"kind": "spark", "draws": draws, "error": f"after {seconds:.0f} s: {run.failures}"})
