@@ -70,7 +70,7 @@ XDIST_GROUPS = {
 # longest are handed out first, so that the two processes finish about together. Others go last. The Spark
 # cluster's build is the longest by far: it starts first, and the other process takes everything else.
 XDIST_GROUP_SECONDS = {
-    "test_spark": 1400,
+    "test_spark": 750,
     "built": 600,
     "published": 450,
     "test_pipeline": 450,
