@@ -73,13 +73,22 @@ class Size:
     driver_memory: str
     shuffle_partitions: int
     whole_stage_codegen: bool
+    # The simulation's generated Java methods are longer than the 8,000 bytes of bytecode the JVM compiles
+    # by default ("Generated method too long to be JIT compiled"): left interpreted, they run many
+    # times slower.
+    compile_huge_methods: bool = False
 
 
 SMALL = Size(
     worker_memory="2g", executor_memory="1536m", driver_memory="2g", shuffle_partitions=2, whole_stage_codegen=False
 )
 SIMULATION = Size(
-    worker_memory="7g", executor_memory="6g", driver_memory="3g", shuffle_partitions=16, whole_stage_codegen=True
+    worker_memory="7g",
+    executor_memory="6g",
+    driver_memory="3g",
+    shuffle_partitions=16,
+    whole_stage_codegen=True,
+    compile_huge_methods=True,
 )
 
 
@@ -309,6 +318,8 @@ def thrift_server_command(cluster: Cluster, size: Size) -> list[str]:
         "spark.sql.shuffle.partitions": str(size.shuffle_partitions),
         "spark.sql.codegen.wholeStage": str(size.whole_stage_codegen).lower(),
     }
+    if size.compile_huge_methods:
+        settings["spark.executor.extraJavaOptions"] = "-XX:-DontCompileHugeMethods"
     command = [
         str(spark_home() / "bin" / "spark-submit"),
         "--master",
