@@ -379,15 +379,14 @@ def main() -> None:
             )
             done[(r["kind"], r["draws"])] = r
         print("(spark: peak MB is the largest executor's peak JVM heap; the others' peak resident memory)")
-        duckdb_runs = {r["draws"]: r for r in results if r["kind"] == "dbt" and "error" not in r}
+        runs = {r["draws"]: r for r in results if r["kind"] == "dbt" and "error" not in r}
         for r in results:
-            if r["kind"] == "spark" and "error" not in r and r["draws"] in duckdb_runs:
-                difference = largest_difference(r["bands"], duckdb_runs[r["draws"]]["bands"], BANDS)
+            if r["kind"] == "spark" and "error" not in r and r["draws"] in runs:
+                difference = largest_difference(r["bands"], runs[r["draws"]]["bands"], BANDS)
                 print(
                     f"Spark cluster against DuckDB at {r['draws']:,} draws: {r['seconds']:.1f} s against "
-                    f"{duckdb_runs[r['draws']]['seconds']:.1f} s, percentiles within {difference:.1e} (relative)."
+                    f"{runs[r['draws']]['seconds']:.1f} s, percentiles within {difference:.1e} (relative)."
                 )
-        runs = {r["draws"]: r for r in results if r["kind"] == "dbt" and "error" not in r}
         if default_draws in runs and max(runs) > default_draws:
             most = max(runs)
             differences = band_differences(
