@@ -378,6 +378,10 @@ class RuleChecker:
     def rule_not_null(self, data, rows, rule):
         return [(r, rule.column, "expected a value, found none") for r, v in rows if v[rule.column] == ""]
 
+    def rule_not_null_columns(self, data, rows, rule):
+        columns = rule.arguments["column_names"]
+        return [(r, c, "expected a value, found none") for r, v in rows for c in columns if v[c] == ""]
+
     def rule_unique(self, data, rows, rule):
         return self.duplicates(rows, [rule.column], "duplicate")
 

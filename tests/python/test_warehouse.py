@@ -204,6 +204,29 @@ def test_company_share_out_of_range_of_unknown_basis_or_source_fails_the_marts_d
     }
 
 
+def test_empty_values_fail_the_one_not_null_test_of_their_table_which_names_each_column(built_warehouse, tmp_path):
+    # a table's unconditional not_null rules are one test (tests/generic/not_null_columns.sql), whose
+    # failing rows name each column with empty values and count them
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(built_warehouse.path, warehouse)
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("update seeds.geographies set label_en = null where geography_id in ('china', 'japan')")
+        connection.execute("update seeds.geographies set sort_order = null where geography_id = 'global'")
+
+    run = run_dbt(
+        ["test", "--select", "not_null_columns_geographies", "--store-failures"],
+        PROJECT_DIR,
+        warehouse=warehouse,
+        target_dir=tmp_path / "target",
+    )
+
+    [result] = [result for result in run.node_results if result.node.resource_type == "test"]
+    assert str(result.status) == "fail"
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        failing = connection.sql(f"select column_name, empty_rows from {result.node.relation_name} order by 1")
+        assert failing.fetchall() == [("label_en", 2), ("sort_order", 1)]
+
+
 def test_broken_segment_mix_in_a_seed_fails_the_seeds_declared_share_rule(tmp_path):
     # segment shares in the marts are each segment's part of the values, 100% by construction; a mix
     # summing to 101% is caught on the seed, by the rule the seed check also reads from seeds/_seeds.yml
