@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import duckdb
 import pytest
-from conftest import BuiltWarehouse, read_seed
+from conftest import published_copy, read_seed
 
-from scripts.project import copy_project, project_vars, run_dbt
+from scripts import build as pipeline
+from scripts.project import project_vars
 
 VERDICTS = {"consistent", "inconsistent", "scope_mismatch"}
 
@@ -148,10 +150,10 @@ NEW_SOURCE = "example_accelerator_card_2030"
 
 
 @pytest.fixture(scope="module")
-def warehouse_with_a_new_publisher(tmp_path_factory) -> BuiltWarehouse:
-    """The project with one more publisher (a source, two sizes, a CAGR and a regional share), built once."""
-    root = tmp_path_factory.mktemp("new_publisher")
-    project = copy_project(root / "project")
+def warehouse_with_a_new_publisher(golden, tmp_path_factory) -> Path:
+    """The project with one more publisher (a source, two sizes, a CAGR and a regional share), built once
+    over the run's published build as a user would: `make build` rebuilds what the new rows change."""
+    project, warehouse = published_copy(golden, tmp_path_factory.mktemp("new_publisher"))
     seeds = project / "seeds"
     append_rows(
         seeds / "reference" / "sources.csv",
@@ -210,14 +212,12 @@ def warehouse_with_a_new_publisher(tmp_path_factory) -> BuiltWarehouse:
     )
     for estimate in ("example_2025", "example_2030"):
         assert estimate in (seeds / "evidence" / "external_market_estimates.csv").read_text(encoding="utf-8")
-    warehouse = root / "warehouse.duckdb"
-    run = run_dbt(["build"], project, warehouse=warehouse, target_dir=root / "target")
-    assert run.success, run.failures
-    return BuiltWarehouse(path=warehouse, run=run)
+    assert pipeline.build(project_dir=project, published=warehouse) == 0
+    return warehouse
 
 
 def test_a_new_publishers_rows_put_it_on_the_chart_and_in_the_checks(warehouse_with_a_new_publisher):
-    with warehouse_with_a_new_publisher.connect() as connection:
+    with duckdb.connect(str(warehouse_with_a_new_publisher), read_only=True) as connection:
         path = connection.execute(
             "select year, value_usd, basis, method, url from marts.fct_external_estimates "
             "where source_id = ? and geography = 'global' order by year",

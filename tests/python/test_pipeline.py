@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -322,36 +323,49 @@ def test_reader_keeps_reading_old_data_while_a_build_publishes(rebuilt_while_rea
     assert report["reads"] > 0
 
 
-def read_until(process: subprocess.Popen, stage: str) -> float | None:
-    """Read the build's progress lines until the one of stage ("3/4"); when it came, or None if the build
-    ended first."""
-    for line in process.stdout:
-        if line.startswith(stage):
-            return time.perf_counter()
-    return None
+def read_until(process: subprocess.Popen, stage: str) -> bool:
+    """Read the build's progress lines until the one of stage ("3/4"): whether it came before the build
+    ended."""
+    return any(line.startswith(stage) for line in process.stdout)
+
+
+# a node dbt's log reports done: "12 of 503 OK created sql table model ..." ("PASS" for a test)
+DBT_NODE_DONE = re.compile(r" (\d+) of (\d+) (?:OK|PASS) ")
+
+
+def wait_until_dbt_is_half_done(process: subprocess.Popen, dbt_log: Path) -> bool:
+    """Wait until dbt's log (which the build starts afresh) reports a node of the second half of the
+    build done: whether that came before the build ended."""
+    while process.poll() is None:
+        done = DBT_NODE_DONE.findall(dbt_log.read_text(encoding="utf-8", errors="replace")) if dbt_log.exists() else []
+        if any(2 * int(node) > int(count) for node, count in done):
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def test_build_killed_at_any_point_leaves_published_file_and_next_build_succeeds(published, tmp_path):
-    """Full builds killed (SIGKILL) at each stage: as dbt starts, half-way through dbt, as the gate starts
-    and as publishing starts. The stages come from the build's own progress lines, so the kills land where
-    they are meant to on a fast machine or a loaded one."""
+    """Builds killed (SIGKILL) at each stage: as dbt starts and half-way through dbt (full builds), as
+    the gate starts and as publishing starts (builds with nothing changed, which reach those stages
+    sooner and run them alike). The kills follow the build's own progress lines and dbt's log, so they
+    land where they are meant to on a fast machine or a loaded one."""
     project, warehouse = published
     env = {**os.environ, WAREHOUSE_ENV: str(warehouse)}
-    command = [sys.executable, "-m", "scripts.build", "--full", "--project-dir", str(project)]
-    dbt_seconds = None
+    command = [sys.executable, "-m", "scripts.build", "--project-dir", str(project)]
     killed = unchanged = 0
-    # the gate first: it measures how long dbt takes, for the kill half-way through it
-    for stage, fraction in (("3/4", 0.0), ("2/4", 0.5), ("4/4", 0.0), ("2/4", 0.0)):
+    for stage, full in (("2/4", True), ("half of dbt", True), ("3/4", False), ("4/4", False)):
         before = sha256(warehouse)
         process = subprocess.Popen(
-            command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [*command, *(["--full"] if full else [])],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-        dbt_started = read_until(process, "2/4")
-        reached = dbt_started if stage == "2/4" else read_until(process, stage)
-        if stage == "3/4" and reached is not None:
-            dbt_seconds = reached - dbt_started
-        if reached is not None and fraction:
-            time.sleep(dbt_seconds * fraction)
+        reached = read_until(process, "2/4" if stage == "half of dbt" else stage)
+        if reached and stage == "half of dbt":
+            wait_until_dbt_is_half_done(process, project / "logs" / "build" / "dbt.log")
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             killed += 1
@@ -360,7 +374,7 @@ def test_build_killed_at_any_point_leaves_published_file_and_next_build_succeeds
             if sha256(warehouse) != before:
                 # only the final rename changes the file: a kill after it finds the build published
                 # in full, and a file that passes the gate
-                assert run_gate(warehouse, tmp_path / "docs").success, f"killed at {stage} + {fraction:.0%}"
+                assert run_gate(warehouse, tmp_path / "docs").success, f"killed at {stage}"
         else:
             assert process.wait() == 0, process.stderr.read()  # it finished first, and published
         process.stdout.close()
@@ -370,12 +384,6 @@ def test_build_killed_at_any_point_leaves_published_file_and_next_build_succeeds
     assert killed >= 3
     assert unchanged >= 3
 
-    completed = subprocess.run(
-        [sys.executable, "-m", "scripts.build", "--project-dir", str(project)],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    completed = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr
     assert BuildPaths(warehouse).leftovers() == []
