@@ -274,19 +274,30 @@ def test_postgres_percentile_cont_is_linear_interpolation(postgres_server):
     assert [float(v) for v in got] == pytest.approx(expected_percentiles(), rel=1e-15)
 
 
+# the project's percentiles (macros/simulation.sql) of PERCENTILE_VALUES (group 1) and of a group whose
+# values are all empty (group 2)
+BAND_SQL = (
+    "select g, {{ band_percentiles('v') }} as band from (values "
+    + ", ".join([f"(1, cast({value!r} as double))" for value in PERCENTILE_VALUES] + ["(2, cast(null as double))"])
+    + ") as t (g, v) group by g order by g"
+)
+
+
 @pytest.fixture(scope="module")
-def spark_uniform_rows(tmp_path_factory) -> Iterator[tuple[list[tuple], object]]:
-    """The uniform draws' SQL compiled by dbt for Spark, run in the Spark session dbt started."""
+def spark_uniform_rows(tmp_path_factory) -> Iterator[tuple[list[tuple], object, str]]:
+    """The uniform draws' SQL compiled by dbt for Spark, run in the Spark session dbt started; the Spark
+    session and the percentiles' SQL compiled for Spark."""
     workdir = tmp_path_factory.mktemp("simulation-spark")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("ACM_SPARK_DIR", str(workdir / "spark"))
         env.setenv("SPARK_LOCAL_IP", "127.0.0.1")
         sql = compile_inline(UNIFORMS_SQL, "spark", workdir)
+        band_sql = compile_inline(BAND_SQL, "spark", workdir)
         from pyspark.sql import SparkSession
 
         session = SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
         try:
-            yield [tuple(row) for row in session.sql(sql).collect()], session
+            yield [tuple(row) for row in session.sql(sql).collect()], session, band_sql
         finally:
             session.stop()
 
@@ -297,11 +308,15 @@ def test_uniform_draws_on_spark_equal_the_reference(spark_uniform_rows):
 
 
 @pytest.mark.spark
-def test_spark_percentile_is_linear_interpolation_and_percentile_approx_is_not(spark_uniform_rows):
-    session = spark_uniform_rows[1]
+def test_spark_band_percentiles_interpolate_as_sparks_percentile_and_percentile_approx_does_not(spark_uniform_rows):
+    _, session, band_sql = spark_uniform_rows
     values = f"(values {values_list().format(double='double')}) as t (v)"
     exact = session.sql(f"select percentile(v, array(0.05, 0.5, 0.95)) from {values}").collect()[0][0]
     assert list(exact) == pytest.approx(expected_percentiles(), rel=1e-15)
+    # the project's own, read off the sorted values: Spark's percentile, and none for a group with no value
+    (_, band), (_, empty_band) = session.sql(band_sql).collect()
+    assert list(band) == pytest.approx(list(exact), rel=1e-15)
+    assert list(empty_band) == [None, None, None]
     # percentile_approx returns one of the values themselves, not an interpolation between two
     approximate = session.sql(f"select percentile_approx(v, array(0.05, 0.5, 0.95)) from {values}").collect()[0][0]
     assert all(value in PERCENTILE_VALUES for value in approximate)
