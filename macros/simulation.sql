@@ -202,11 +202,12 @@
     the slowest step of the simulation on a cluster. Here the group's values are collected and sorted
     once, and each percentile interpolated between the order statistics around 1 + (n - 1) p: five times
     faster on 3,839 groups of 2,000 values (19.5 s against 96.8 s on one core), the same results. A group
-    whose values are all empty gets empty percentiles, as from `percentile`. -#}
+    whose values are all empty gets empty percentiles, as from `percentile`; the order statistic above the
+    last is the last (Spark refuses an index past an array's end). -#}
 {% macro spark__band_percentiles(expression) -%}
     {%- set position = '1 + (size(draws) - 1) * p' -%}
     {%- set below = 'element_at(draws, cast(floor(' ~ position ~ ') as int))' -%}
-    {%- set above = 'coalesce(element_at(draws, cast(floor(' ~ position ~ ') as int) + 1), ' ~ below ~ ')' -%}
+    {%- set above = 'element_at(draws, least(cast(floor(' ~ position ~ ') as int) + 1, size(draws)))' -%}
     transform(
         array(sort_array(collect_list({{ expression }}))),
         draws -> transform(

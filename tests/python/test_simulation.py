@@ -274,11 +274,14 @@ def test_postgres_percentile_cont_is_linear_interpolation(postgres_server):
     assert [float(v) for v in got] == pytest.approx(expected_percentiles(), rel=1e-15)
 
 
-# the project's percentiles (macros/simulation.sql) of PERCENTILE_VALUES (group 1) and of a group whose
-# values are all empty (group 2)
+# the project's percentiles (macros/simulation.sql) of PERCENTILE_VALUES (group 1), of a group whose
+# values are all empty (group 2) and of a group of one value (group 3)
 BAND_SQL = (
     "select g, {{ band_percentiles('v') }} as band from (values "
-    + ", ".join([f"(1, cast({value!r} as double))" for value in PERCENTILE_VALUES] + ["(2, cast(null as double))"])
+    + ", ".join(
+        [f"(1, cast({value!r} as double))" for value in PERCENTILE_VALUES]
+        + ["(2, cast(null as double))", "(3, cast(7.5 as double))"]
+    )
     + ") as t (g, v) group by g order by g"
 )
 
@@ -313,10 +316,12 @@ def test_spark_band_percentiles_interpolate_as_sparks_percentile_and_percentile_
     values = f"(values {values_list().format(double='double')}) as t (v)"
     exact = session.sql(f"select percentile(v, array(0.05, 0.5, 0.95)) from {values}").collect()[0][0]
     assert list(exact) == pytest.approx(expected_percentiles(), rel=1e-15)
-    # the project's own, read off the sorted values: Spark's percentile, and none for a group with no value
-    (_, band), (_, empty_band) = session.sql(band_sql).collect()
+    # the project's own, read off the sorted values: Spark's percentile, none for a group with no value,
+    # the value itself for a group of one
+    (_, band), (_, empty_band), (_, one_value_band) = session.sql(band_sql).collect()
     assert list(band) == pytest.approx(list(exact), rel=1e-15)
     assert list(empty_band) == [None, None, None]
+    assert list(one_value_band) == [7.5, 7.5, 7.5]
     # percentile_approx returns one of the values themselves, not an interpolation between two
     approximate = session.sql(f"select percentile_approx(v, array(0.05, 0.5, 0.95)) from {values}").collect()[0][0]
     assert all(value in PERCENTILE_VALUES for value in approximate)
