@@ -376,10 +376,12 @@ class RuleChecker:
         return self.loaded.get(match.group(1)) if match and match.group(1) not in self.unreliable else None
 
     def rule_not_null(self, data, rows, rule):
-        return [(r, rule.column, "expected a value, found none") for r, v in rows if v[rule.column] == ""]
+        return self.empty_values(rows, [rule.column])
 
     def rule_not_null_columns(self, data, rows, rule):
-        columns = rule.arguments["column_names"]
+        return self.empty_values(rows, rule.arguments["column_names"])
+
+    def empty_values(self, rows, columns):
         return [(r, c, "expected a value, found none") for r, v in rows for c in columns if v[c] == ""]
 
     def rule_unique(self, data, rows, rule):
