@@ -206,14 +206,19 @@ def test_full_disk_inside_dbt_says_so_and_keeps_published_file(published, small_
     assert any("dbt's full output" in line for line in lines) or "gate" in lines[0]
 
 
-def test_free_space_estimate_covers_what_an_incremental_build_really_writes(published, warehouse_copy):
-    project, _ = published
-    directory = warehouse_copy.parent
+@pytest.fixture(scope="module")
+def edited_build(published, tmp_path_factory) -> dict:
+    """An incremental build over a copy of the published warehouse (a full build) after editing a share
+    seed, the copy's folder watched for what it really writes; the seed restored after. The copy, the
+    space the build said it needed beforehand and the most the folder grew while it ran."""
+    project, warehouse = published
+    copy = tmp_path_factory.mktemp("edited") / "accelerator_card_market.duckdb"
+    shutil.copy2(warehouse, copy)
 
     def used() -> int:
-        return sum(p.stat().st_blocks * 512 for p in directory.rglob("*") if p.is_file() and p.exists())
+        return sum(p.stat().st_blocks * 512 for p in copy.parent.rglob("*") if p.is_file() and p.exists())
 
-    needed = pipeline.space_needed(BuildPaths(warehouse_copy))
+    needed = pipeline.space_needed(BuildPaths(copy))
     start, peak, stop = used(), [0], threading.Event()
 
     def watch() -> None:
@@ -224,40 +229,39 @@ def test_free_space_estimate_covers_what_an_incremental_build_really_writes(publ
 
     seed = project / "seeds" / SEGMENT
     original = seed.read_bytes()
-    seed.write_bytes(
-        original.replace(b",cpu,2021,13.2,", b",cpu,2021,14.2,", 1).replace(b",gpu,2021,51.7,", b",gpu,2021,50.7,", 1)
-    )
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    try:
-        assert pipeline.build(project_dir=project, published=warehouse_copy) == 0
-    finally:
-        stop.set()
-        watcher.join()
-        seed.write_bytes(original)
-    assert 0 < peak[0] - start <= needed
-
-
-def test_incremental_build_after_edit_and_revert_matches_a_full_build_cell_by_cell(published, warehouse_copy):
-    """The published warehouse is a full build; edit a share seed, build, revert, build again on a copy."""
-    project, warehouse = published
-    seed = project / "seeds" / SEGMENT
-    original = seed.read_bytes()
     edited = original.replace(b",cpu,2021,13.2,", b",cpu,2021,15.2,", 1)
     edited = edited.replace(b",gpu,2021,51.7,", b",gpu,2021,49.7,", 1)
     assert edited != original
     seed.write_bytes(edited)
+    watcher = threading.Thread(target=watch)
+    watcher.start()
     try:
-        # a reader holds the published copy: no step but the publish may open it read-write
-        with duckdb.connect(str(warehouse_copy), read_only=True):
-            assert pipeline.build(project_dir=project, published=warehouse_copy) == 0
+        # a reader holds the copy: no step but the publish may open it read-write
+        with duckdb.connect(str(copy), read_only=True):
+            code = pipeline.build(project_dir=project, published=copy)
     finally:
+        stop.set()
+        watcher.join()
         seed.write_bytes(original)
-    assert mart_checksums(warehouse_copy) != mart_checksums(warehouse)
-    assert pipeline.build(project_dir=project, published=warehouse_copy) == 0
-    with duckdb.connect(str(warehouse_copy), read_only=True) as connection:
+    return {"code": code, "warehouse": copy, "needed": needed, "grew": peak[0] - start}
+
+
+def test_free_space_estimate_covers_what_an_incremental_build_really_writes(edited_build):
+    assert edited_build["code"] == 0
+    assert 0 < edited_build["grew"] <= edited_build["needed"]
+
+
+def test_incremental_build_after_edit_and_revert_matches_a_full_build_cell_by_cell(published, edited_build):
+    """The published warehouse is a full build; the edited build over its copy, then the seed reverted and
+    built again."""
+    project, warehouse = published
+    copy = edited_build["warehouse"]
+    assert edited_build["code"] == 0
+    assert mart_checksums(copy) != mart_checksums(warehouse)
+    assert pipeline.build(project_dir=project, published=copy) == 0
+    with duckdb.connect(str(copy), read_only=True) as connection:
         assert connection.execute("select build_kind from meta.build_info").fetchall()[0] == ("incremental",)
-    assert mart_checksums(warehouse_copy) == mart_checksums(warehouse)
+    assert mart_checksums(copy) == mart_checksums(warehouse)
 
 
 def test_marts_do_not_depend_on_the_row_order_of_the_tables_they_are_built_from(published, warehouse_copy):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import duckdb_mart_tables, write_lock_held
+from conftest import duckdb_mart_tables, read_seed, write_lock_held
 from formatting import BASIS_SYMBOL, share, usd_bn
 from labels import readable, t
 from playwright.sync_api import sync_playwright
@@ -240,54 +240,30 @@ def test_dashboard_shows_no_details_of_an_unexpected_error(browser, tmp_path):
     assert "Traceback" in log.read_text(encoding="utf-8"), "the details reach the server's log"
 
 
-def hostile(tag: str) -> str:
-    """A label that would be bold, a link, HTML and a script, were it read as Markdown or HTML."""
-    return f"**{tag}** [{tag}](javascript:alert(1)) <b>{tag}</b> <script>alert('{tag}')</script>"
-
-
-HOSTILE_LABELS = {
-    # seed: (key column, key, label column, tag)
-    "reference/geographies.csv": [("geography_id", "global", "label_en", "hostile-geography")],
-    "reference/breakdowns.csv": [("breakdown_id", "processor_type", "label_en", "hostile-breakdown")],
-    "reference/segments.csv": [("segment_id", "cpu", "label_en", "hostile-segment")],
-    "reference/companies.csv": [("company_id", "nvidia", "label_en", "hostile-company")],
-    "reference/sources.csv": [("source_id", "techsci_report_en", "title", "hostile-source")],
-}
-
-
 @pytest.fixture(scope="module")
-def hostile_dashboard(tmp_path_factory):
-    """The dashboard on a warehouse published from a copy of the project whose labels are hostile."""
-    from scripts.project import copy_project
-
-    root = tmp_path_factory.mktemp("hostile")
-    project = copy_project(root / "project")
-    for seed, edits in HOSTILE_LABELS.items():
-        path = project / "seeds" / seed
-        with open(path, encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns, rows = reader.fieldnames, list(reader)
-        for key_column, key, label_column, tag in edits:
-            [row] = [row for row in rows if row[key_column] == key]
-            row[label_column] = hostile(tag)
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, columns, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-    warehouse = root / "warehouse" / "accelerator_card_market.duckdb"
-    assert pipeline.build(full=True, project_dir=project, published=warehouse) == 0
+def hostile_dashboard(hostile_build):
+    """The dashboard on the run's hostile build, whose every label is test_seed_check.FREE_TEXT (Markdown,
+    a link, HTML and a script among SQL and quotes) numbered by its row; and that project's seeds."""
+    project, warehouse, outcome = hostile_build
+    assert outcome.success, outcome.failures
     with served_dashboard(warehouse) as address:
-        yield address
+        yield address, project
 
 
-# what each page shows outside its canvas-drawn tables, as text
+# what each page shows outside its canvas-drawn tables, as text: labels of (seed, key column, key, column)
 HOSTILE_SHOWN = {
     "overview": [],
-    "segments": ["hostile-geography", "hostile-breakdown"],
+    "segments": [
+        ("reference/geographies.csv", "geography_id", "global", "label_en"),
+        ("reference/breakdowns.csv", "breakdown_id", "processor_type", "label_en"),
+    ],
     "geography": [],
-    "companies": ["hostile-company"],
+    "companies": [("reference/companies.csv", "company_id", "nvidia", "label_en")],
     "cited": [],
-    "report_tables": ["hostile-geography", "hostile-breakdown"],
+    "report_tables": [
+        ("reference/geographies.csv", "geography_id", "global", "label_en"),
+        ("reference/breakdowns.csv", "breakdown_id", "processor_type", "label_en"),
+    ],
 }
 RENDERED_MARKUP = """tag => ({
     links: [...document.querySelectorAll('a')].filter(a => (a.getAttribute('href') || '').includes('script:')).length,
@@ -297,9 +273,10 @@ RENDERED_MARKUP = """tag => ({
 
 
 def test_labels_are_shown_as_text_never_as_markdown_or_html(hostile_dashboard, browser):
+    address, project = hostile_dashboard
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
-    for name, tags in HOSTILE_SHOWN.items():
-        page.goto(f"{hostile_dashboard}/?page={name}&section=5.2.1")
+    for name, labels in HOSTILE_SHOWN.items():
+        page.goto(f"{address}/?page={name}&section=5.2.1")
         page.get_by_role("heading", name=t(name, "en")).wait_for(timeout=60_000)
         page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)
         page.wait_for_timeout(1500)  # let the charts draw
@@ -308,9 +285,10 @@ def test_labels_are_shown_as_text_never_as_markdown_or_html(hostile_dashboard, b
         shown = page.locator("[data-testid='stMain']").inner_text() + "\n".join(
             page.locator("[data-testid='stMain'] input").evaluate_all("inputs => inputs.map(i => i.value)")
         )
-        for tag in tags:
-            assert hostile(tag) in shown, (name, tag)
-        assert page.evaluate(RENDERED_MARKUP, "hostile-") == {"links": 0, "bold": 0, "scripts": 0}, name
+        for seed, key_column, key, column in labels:
+            [label] = [row[column] for row in read_seed(seed, project) if row[key_column] == key]
+            assert "<script>" in label and label in shown, (name, label)
+        assert page.evaluate(RENDERED_MARKUP, "hostile") == {"links": 0, "bold": 0, "scripts": 0}, name
     page.close()
 
 

@@ -161,7 +161,12 @@ def test_deleted_seed_is_reported_at_its_real_path(project):
     assert f"seeds/{COMPANIES}: the file is missing" in problems_of(project)
 
 
-FREE_TEXT = "'; drop table x; --\" \\ {{ var('x') }} %s {% if %}"
+# SQL, quotes, dbt's Jinja and a format string for the loader; Markdown, a link, HTML and a script for the
+# readers (the dashboard shows the labels among these values as text: test_readers)
+FREE_TEXT = (
+    "'; drop table x; --\" \\ {{ var('x') }} %s {% if %} "
+    "**hostile** [hostile](javascript:alert(1)) <b>hostile</b> <script>alert('hostile')</script>"
+)
 
 
 def free_text_columns(project: Path) -> dict[str, list[str]]:
