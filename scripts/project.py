@@ -7,6 +7,7 @@ read the warehouse's path without paying for dbt's import.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -123,12 +124,20 @@ def run_dbt(
         if on_event is not None:
             on_event(event)
 
+    project_dir = Path(project_dir).resolve()
     options = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir / "profiles")]
     if target_dir is not None:
+        target_dir = Path(target_dir).resolve()
         options += ["--target-path", str(target_dir), "--log-path", str(target_dir / "logs")]
-    environment = {WAREHOUSE_ENV: str(warehouse)} if warehouse is not None else {}
+    # dbt reuses its last parse (target/partial_parse.msgpack) only while the profile's connection is
+    # unchanged, the DuckDB path included: the path is given relative to its folder, and dbt runs from
+    # there, so that a project copied with its parse, building a file of the same name in another folder
+    # (a published warehouse copied elsewhere, a fresh clone), parses only the files that changed
+    environment, directory = {}, Path.cwd()
+    if warehouse is not None:
+        environment, directory = {WAREHOUSE_ENV: warehouse.name}, Path(warehouse).resolve().parent
     try:
-        with mock.patch.dict(os.environ, environment):
+        with mock.patch.dict(os.environ, environment), contextlib.chdir(directory):
             outcome = dbtRunner(callbacks=[collect]).invoke([*args, *options])
     finally:
         release_duckdb()

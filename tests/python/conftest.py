@@ -196,7 +196,7 @@ def published_copy(built: tuple[Path, Path, BuildOutcome], root: Path) -> tuple[
     """A copy under root of a project and the folder it published to (the file, its data docs), as if the
     build had published there: the next build over it is an incremental one."""
     project, warehouse, _ = built
-    shutil.copytree(project, root / "project", ignore=shutil.ignore_patterns("logs", "partial_parse.msgpack"))
+    shutil.copytree(project, root / "project", ignore=shutil.ignore_patterns("logs"))
     shutil.copytree(warehouse.parent, root / "warehouse", ignore=shutil.ignore_patterns(".*"))
     return root / "project", root / "warehouse" / warehouse.name
 
