@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -190,6 +190,31 @@ def built_once(tmp_path_factory, name: str, prepare=None) -> tuple[Path, Path, B
             done.write_text(json.dumps(asdict(outcome)), encoding="utf-8")
     outcome = BuildOutcome(**json.loads(done.read_text(encoding="utf-8")))
     return root / "project", root / "warehouse" / "accelerator_card_market.duckdb", outcome
+
+
+@pytest.fixture(scope="session")
+def with_parse(tmp_path_factory) -> Callable[[Path, Path], Path]:
+    """with_parse(target, warehouse): the dbt target folder `target`, holding the run's parse of the project
+    for a DuckDB file named as `warehouse` is (`dbt parse` once for the run per name, under a lock), so
+    that dbt, pointed at that target, parses only the files a test changed rather than the whole project
+    (which a fresh target folder makes it do, some 15 s)."""
+    from filelock import FileLock
+
+    from scripts.project import run_dbt
+
+    def prepared(target: Path, warehouse: Path) -> Path:
+        root = shared_root(tmp_path_factory) / f"parse-{warehouse.name}"
+        parse = root / "target" / "partial_parse.msgpack"
+        with FileLock(str(root) + ".lock"):
+            if not parse.exists():
+                root.mkdir(exist_ok=True)
+                run = run_dbt(["parse"], PROJECT_DIR, warehouse=root / warehouse.name, target_dir=root / "target")
+                assert run.success, run.exception
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(parse, target / parse.name)
+        return target
+
+    return prepared
 
 
 def published_copy(built: tuple[Path, Path, BuildOutcome], root: Path) -> tuple[Path, Path]:

@@ -452,12 +452,14 @@ def test_build_publishes_while_dashboard_and_sql_session_are_open(published_ware
         session.wait(timeout=30)
 
 
-def test_docs_site_builds_and_serves_on_loopback(published_warehouse, tmp_path):
+def test_docs_site_builds_and_serves_on_loopback(published_warehouse, tmp_path, with_parse):
     # `make docs` builds a development file first; the published build is the same file
     target = tmp_path / "target"
     warehouse = tmp_path / "docs.duckdb"
     shutil.copyfile(published_warehouse[1], warehouse)
-    assert run_dbt(["docs", "generate"], PROJECT_DIR, warehouse=warehouse, target_dir=target).success
+    assert run_dbt(
+        ["docs", "generate"], PROJECT_DIR, warehouse=warehouse, target_dir=with_parse(target, warehouse)
+    ).success
     manifest = (target / "manifest.json").read_text(encoding="utf-8")
     assert "exposure.accelerator_card_market.accelerator_card_dashboard" in manifest
     port = free_port()

@@ -65,7 +65,7 @@ class SemanticProject:
 
 
 @pytest.fixture(scope="module")
-def semantic_project(built_warehouse, tmp_path_factory) -> SemanticProject:
+def semantic_project(built_warehouse, tmp_path_factory, with_parse) -> SemanticProject:
     """A copy of the project beside a copy of the session's build of it (the same files, built once),
     parsed so that its target/ holds the semantic manifest `mf` reads."""
     assert MF.exists(), f"{MF} is missing: install dbt-metricflow (pip install -r requirements.txt -c constraints.txt)"
@@ -73,7 +73,7 @@ def semantic_project(built_warehouse, tmp_path_factory) -> SemanticProject:
     project = copy_project(root / "project")
     warehouse = root / "warehouse.duckdb"
     shutil.copyfile(built_warehouse.path, warehouse)
-    run = run_dbt(["parse"], project, warehouse=warehouse, target_dir=project / "target")
+    run = run_dbt(["parse"], project, warehouse=warehouse, target_dir=with_parse(project / "target", warehouse))
     assert run.success, f"dbt parse failed: {run.exception}"
     assert (project / "target" / "semantic_manifest.json").exists()
     return SemanticProject(project=project, warehouse=warehouse)

@@ -58,14 +58,15 @@ def test_a_figure_has_a_band_exactly_when_it_rests_on_an_assumption(warehouse_co
 
 
 @pytest.fixture(scope="module")
-def simulation_rerun(built_warehouse, tmp_path_factory):
+def simulation_rerun(built_warehouse, tmp_path_factory, with_parse):
     """The simulation's models run again on a copy of the session's build: with the same seed, and another."""
 
     def rerun(name: str, extra: list[str]) -> duckdb.DuckDBPyConnection:
         workdir = tmp_path_factory.mktemp(name)
         warehouse = workdir / "warehouse.duckdb"
         shutil.copyfile(built_warehouse.path, warehouse)
-        run = run_dbt(["run", "--select", *SIMULATION_MODELS, *extra], warehouse=warehouse, target_dir=workdir / "t")
+        target = with_parse(workdir / "t", warehouse)
+        run = run_dbt(["run", "--select", *SIMULATION_MODELS, *extra], warehouse=warehouse, target_dir=target)
         assert run.success, run.failures
         return duckdb.connect(str(warehouse), read_only=True)
 
@@ -185,7 +186,7 @@ def test_scenarios_move_what_their_rows_say_and_never_a_reported_figure(warehous
 
 
 @pytest.fixture(scope="module")
-def warehouse_with_a_new_scenario(tmp_path_factory) -> BuiltWarehouse:
+def warehouse_with_a_new_scenario(tmp_path_factory, with_parse) -> BuiltWarehouse:
     """The project with one more scenario, added as seed rows only, built once."""
     root = tmp_path_factory.mktemp("new_scenario")
     project = copy_project(root / "project")
@@ -223,7 +224,7 @@ def warehouse_with_a_new_scenario(tmp_path_factory) -> BuiltWarehouse:
         ["build", *selection, "--resource-type", "seed", "--resource-type", "model"],
         project,
         warehouse=warehouse,
-        target_dir=root / "target",
+        target_dir=with_parse(root / "target", warehouse),
     )
     assert run.success, run.failures
     return BuiltWarehouse(path=warehouse, run=run)

@@ -151,7 +151,7 @@ def add_one_to_first_share(seed: Path) -> None:
 # tests below bypass it, as a plain `dbt build` does, to show what catches such a seed after loading.
 
 
-def test_broken_company_share_reaches_the_marts_only_to_fail_the_gate(tmp_path):
+def test_broken_company_share_reaches_the_marts_only_to_fail_the_gate(tmp_path, with_parse):
     # the company table carries the seed's shares as they are: the gate, the home of the shares rule,
     # must catch the breakdown no longer summing to 100 without any dbt test's help
     project = copy_project(tmp_path / "project")
@@ -159,7 +159,10 @@ def test_broken_company_share_reaches_the_marts_only_to_fail_the_gate(tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
 
     run = run_dbt(
-        ["build", "--exclude", "test_type:data"], project, warehouse=warehouse, target_dir=tmp_path / "target"
+        ["build", "--exclude", "test_type:data"],
+        project,
+        warehouse=warehouse,
+        target_dir=with_parse(tmp_path / "target", warehouse),
     )
     result = run_gate(warehouse, tmp_path / "docs", project)
 
@@ -170,7 +173,9 @@ def test_broken_company_share_reaches_the_marts_only_to_fail_the_gate(tmp_path):
     assert any("share_total_pct" in failure for failure in failures), failures
 
 
-def test_company_share_out_of_range_of_unknown_basis_or_source_fails_the_marts_dbt_tests(built_warehouse, tmp_path):
+def test_company_share_out_of_range_of_unknown_basis_or_source_fails_the_marts_dbt_tests(
+    built_warehouse, tmp_path, with_parse
+):
     # the company table's rules are dbt tests declared beside its columns, as for the other marts
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(built_warehouse.path, warehouse)
@@ -186,7 +191,7 @@ def test_company_share_out_of_range_of_unknown_basis_or_source_fails_the_marts_d
         ["test", "--select", "fct_company_share", "--exclude", "test_type:unit"],
         PROJECT_DIR,
         warehouse=warehouse,
-        target_dir=tmp_path / "target",
+        target_dir=with_parse(tmp_path / "target", warehouse),
     )
 
     failed = {
@@ -204,7 +209,9 @@ def test_company_share_out_of_range_of_unknown_basis_or_source_fails_the_marts_d
     }
 
 
-def test_empty_values_fail_the_one_not_null_test_of_their_table_which_names_each_column(built_warehouse, tmp_path):
+def test_empty_values_fail_the_one_not_null_test_of_their_table_which_names_each_column(
+    built_warehouse, tmp_path, with_parse
+):
     # a table's unconditional not_null rules are one test (tests/generic/not_null_columns.sql), whose
     # failing rows name each column with empty values and count them
     warehouse = tmp_path / "warehouse.duckdb"
@@ -217,7 +224,7 @@ def test_empty_values_fail_the_one_not_null_test_of_their_table_which_names_each
         ["test", "--select", "not_null_columns_geographies", "--store-failures"],
         PROJECT_DIR,
         warehouse=warehouse,
-        target_dir=tmp_path / "target",
+        target_dir=with_parse(tmp_path / "target", warehouse),
     )
 
     [result] = [result for result in run.node_results if result.node.resource_type == "test"]
@@ -227,29 +234,32 @@ def test_empty_values_fail_the_one_not_null_test_of_their_table_which_names_each
         assert failing.fetchall() == [("label_en", 2), ("sort_order", 1)]
 
 
-def test_broken_segment_mix_in_a_seed_fails_the_seeds_declared_share_rule(tmp_path):
+def test_broken_segment_mix_in_a_seed_fails_the_seeds_declared_share_rule(tmp_path, with_parse):
     # segment shares in the marts are each segment's part of the values, 100% by construction; a mix
     # summing to 101% is caught on the seed, by the rule the seed check also reads from seeds/_seeds.yml
     project = copy_project(tmp_path / "project")
     add_one_to_first_share(project / "seeds" / "assumptions" / "assumed_segment_shares.csv")
 
     # the seed and its own tests: what a `dbt build` runs first, and where it stops this seed's descendants
+    warehouse = tmp_path / "warehouse.duckdb"
     run = run_dbt(
         ["build", "--select", "assumed_segment_shares"],
         project,
-        warehouse=tmp_path / "warehouse.duckdb",
-        target_dir=tmp_path / "target",
+        warehouse=warehouse,
+        target_dir=with_parse(tmp_path / "target", warehouse),
     )
 
     assert not run.success
     assert any(name.startswith("input_shares_sum_to_100_assumed_segment_shares") for name in run.failures), run.failures
 
 
-def test_docs_generate_describes_every_model_and_column(built_warehouse, tmp_path):
+def test_docs_generate_describes_every_model_and_column(built_warehouse, tmp_path, with_parse):
     # the catalog lists the columns as built, so that a column the YAML does not describe is found
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(built_warehouse.path, warehouse)
-    run = run_dbt(["docs", "generate"], PROJECT_DIR, warehouse=warehouse, target_dir=tmp_path / "target")
+    run = run_dbt(
+        ["docs", "generate"], PROJECT_DIR, warehouse=warehouse, target_dir=with_parse(tmp_path / "target", warehouse)
+    )
     assert run.success
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     catalog = json.loads((tmp_path / "target" / "catalog.json").read_text())
