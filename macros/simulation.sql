@@ -119,19 +119,33 @@
 {#- The same from z, the standard normal's u-quantile, which a model computes once as a column (each of
     the expressions below reads it several times). -#}
 {% macro pert_quantile_from_normal(z, low, mode, high) -%}
+    case
+        when {{ high }} <= {{ low }} then {{ low }}
+        else {{ pert_quantile_from_shapes(z, low, high, pert_alpha(low, mode, high), pert_beta(low, mode, high)) }}
+    end
+{%- endmacro %}
+
+{#- The PERT distribution's two shape parameters, Beta(a, b), of a range whose high is above its low: a
+    model computes them once as columns and passes the columns to pert_quantile_from_shapes. -#}
+{% macro pert_alpha(low, mode, high) -%}
+    (1 + 4 * ({{ mode }} - {{ low }}) / ({{ high }} - {{ low }}))
+{%- endmacro %}
+
+{% macro pert_beta(low, mode, high) -%}
+    (1 + 4 * ({{ high }} - {{ mode }}) / ({{ high }} - {{ low }}))
+{%- endmacro %}
+
+{#- The PERT u-quantile of a range whose high is above its low, from z (the standard normal's u-quantile)
+    and the range's shape parameters a and b (pert_alpha, pert_beta). -#}
+{% macro pert_quantile_from_shapes(z, low, high, a, b) -%}
     {%- set range = '(' ~ high ~ ' - ' ~ low ~ ')' -%}
-    {%- set a = '(1 + 4 * (' ~ mode ~ ' - ' ~ low ~ ') / ' ~ range ~ ')' -%}
-    {%- set b = '(1 + 4 * (' ~ high ~ ' - ' ~ mode ~ ') / ' ~ range ~ ')' -%}
     {#- A and S state 26.5.22 with the upper-tail normal quantile: the lower one of 1 - u. Its 5/6 is a
         double (Spark divides the decimal literals 5.0 / 6 to six places, off by 3e-7). -#}
     {%- set y = '(-' ~ z ~ ')' -%}
     {%- set lam = '((' ~ y ~ ' * ' ~ y ~ ' - 3) / 6)' -%}
     {%- set h = '(2 / (1 / (2 * ' ~ a ~ ' - 1) + 1 / (2 * ' ~ b ~ ' - 1)))' -%}
     {%- set w = '(' ~ y ~ ' * sqrt(' ~ h ~ ' + ' ~ lam ~ ') / ' ~ h ~ ' - (1 / (2 * ' ~ b ~ ' - 1) - 1 / (2 * ' ~ a ~ ' - 1)) * (' ~ lam ~ ' + cast(5 as ' ~ type_double() ~ ') / 6 - 2 / (3 * ' ~ h ~ ')))' -%}
-    case
-        when {{ high }} <= {{ low }} then {{ low }}
-        else {{ low }} + {{ range }} * {{ a }} / ({{ a }} + {{ b }} * exp(2 * {{ w }}))
-    end
+    {{ low }} + {{ range }} * {{ a }} / ({{ a }} + {{ b }} * exp(2 * {{ w }}))
 {%- endmacro %}
 
 {#- Each row of `relation` (its `keep` columns) with one uniform number per stream column: `streams`

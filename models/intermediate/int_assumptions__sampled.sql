@@ -138,6 +138,26 @@ normals as (
     {{ optimizer_fence() }}
 ),
 
+-- each range's PERT shape parameters (the PERT quantile reads each several times); none for a range of
+-- zero width, whose every draw is its low end
+pert_shapes as (
+    select
+        normals.*,
+    {%- for slot in slots %}
+        case
+            when {{ slot }}_high > {{ slot }}_low
+                then {{ pert_alpha(slot ~ '_low', slot ~ '_base', slot ~ '_high') }}
+        end as {{ slot }}_alpha,
+        case
+            when {{ slot }}_high > {{ slot }}_low
+                then {{ pert_beta(slot ~ '_low', slot ~ '_base', slot ~ '_high') }}
+        end as {{ slot }}_beta
+        {{- "," if not loop.last }}
+    {%- endfor %}
+    from normals
+    {{ optimizer_fence() }}
+),
+
 drawn as (
     select
         run_id,
@@ -145,13 +165,16 @@ drawn as (
         share_group_number,
     {%- for slot in slots %}
         case
+            when {{ slot }}_distribution = 'pert' and {{ slot }}_high <= {{ slot }}_low then {{ slot }}_low
             when {{ slot }}_distribution = 'pert'
-                then {{ pert_quantile_from_normal(slot ~ '_z', slot ~ '_low', slot ~ '_base', slot ~ '_high') }}
+                then {{ pert_quantile_from_shapes(
+                    slot ~ '_z', slot ~ '_low', slot ~ '_high', slot ~ '_alpha', slot ~ '_beta'
+                ) }}
             else {{ triangular_quantile(slot ~ '_u', slot ~ '_low', slot ~ '_base', slot ~ '_high') }}
         end as {{ slot }}_raw
         {{- "," if not loop.last }}
     {%- endfor %}
-    from normals
+    from pert_shapes
 ),
 
 -- the base case and the scenarios: each assumption at the end of its range a move names, else its base
