@@ -130,6 +130,20 @@ company_numbers as (
     where company_id is not null
 ),
 
+-- each assumption's random-number stream, from its id's characters (macros/simulation.sql stream_of)
+stream_weights as (
+    {{ stream_weights() }}
+),
+
+streams as (
+    select
+        unioned.assumption_id,
+        {{ stream_of('unioned.assumption_id', 'stream_weights') }} as stream_id
+    from unioned
+    cross join stream_weights
+    group by unioned.assumption_id
+),
+
 keyed as (
     select
         unioned.*,
@@ -138,7 +152,7 @@ keyed as (
         parent_number.geography_number as parent_geography_number,
         segment_numbers.segment_number,
         company_numbers.company_number,
-        {{ stream_of('unioned.assumption_id') }} as stream_id,
+        streams.stream_id,
         {%- set series_keys = {
             'market_growth': ['unioned.geography_id', 'unioned.period_start_year'],
             'geography_share': ['unioned.geography_id'],
@@ -160,6 +174,8 @@ keyed as (
             when 'company_share' then {{ surrogate_key(['unioned.assumption_kind']) }}
         end as share_group_key
     from unioned
+    inner join streams
+        on unioned.assumption_id = streams.assumption_id
     left join geographies
         on unioned.geography_id = geographies.geography_id
     left join geography_numbers as own_number
