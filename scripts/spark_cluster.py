@@ -81,10 +81,6 @@ class Size:
     # minutes, lets a long run's year-by-year statements pile up their shuffles on disk: tens of GB a
     # statement at 10^6 draws)
     cleaner_interval: str = "30min"
-    # Adaptive query execution plans each query again as its stages finish: worth it on large data, not on
-    # the few hundred rows of the suite's statements, whose large plans (the simulation's view) it
-    # re-optimises many times over (the two year-by-year models took 14-21% longer with it)
-    adaptive: bool = True
 
 
 SMALL = Size(
@@ -93,7 +89,6 @@ SMALL = Size(
     driver_memory="2g",
     shuffle_partitions=2,
     whole_stage_codegen=False,
-    adaptive=False,
 )
 SIMULATION = Size(
     worker_memory="7g",
@@ -338,7 +333,6 @@ def thrift_server_command(cluster: Cluster, size: Size) -> list[str]:
         "spark.sql.shuffle.partitions": str(size.shuffle_partitions),
         "spark.sql.codegen.wholeStage": str(size.whole_stage_codegen).lower(),
         "spark.cleaner.periodicGC.interval": size.cleaner_interval,
-        "spark.sql.adaptive.enabled": str(size.adaptive).lower(),
     }
     if size.compile_huge_methods:
         settings["spark.executor.extraJavaOptions"] = "-XX:-DontCompileHugeMethods"
