@@ -171,24 +171,34 @@ def shared_root(tmp_path_factory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
+def once_for_the_run(tmp_path_factory, name: str, done: str, make: Callable[[Path], None]) -> Path:
+    """The folder `name` under the shared folder, where make(folder) has written `done` (a path in it): the
+    first process to ask makes it under a lock, the others wait for it and read it."""
+    from filelock import FileLock
+
+    root = shared_root(tmp_path_factory) / name
+    with FileLock(str(root) + ".lock"):
+        if not (root / done).exists():
+            root.mkdir(exist_ok=True)
+            make(root)
+    return root
+
+
 def built_once(tmp_path_factory, name: str, prepare=None) -> tuple[Path, Path, BuildOutcome]:
     """The project (prepared by `prepare`, which edits a fresh copy) published once for the whole run under
     the shared folder: the first process to ask builds it under a lock, the others wait for it and read it.
     Nobody builds over it; tests that write take a copy (published_copy)."""
-    from filelock import FileLock
-
     from scripts.project import copy_project
 
-    root = shared_root(tmp_path_factory) / name
-    done = root / "outcome.json"
-    with FileLock(str(root) + ".lock"):
-        if not done.exists():
-            project = copy_project(root / "project")
-            if prepare is not None:
-                prepare(project)
-            outcome = publish_project(project, root)
-            done.write_text(json.dumps(asdict(outcome)), encoding="utf-8")
-    outcome = BuildOutcome(**json.loads(done.read_text(encoding="utf-8")))
+    def publish(root: Path) -> None:
+        project = copy_project(root / "project")
+        if prepare is not None:
+            prepare(project)
+        outcome = publish_project(project, root)
+        (root / "outcome.json").write_text(json.dumps(asdict(outcome)), encoding="utf-8")
+
+    root = once_for_the_run(tmp_path_factory, name, "outcome.json", publish)
+    outcome = BuildOutcome(**json.loads((root / "outcome.json").read_text(encoding="utf-8")))
     return root / "project", root / "warehouse" / "accelerator_card_market.duckdb", outcome
 
 
@@ -198,20 +208,17 @@ def with_parse(tmp_path_factory) -> Callable[[Path, Path], Path]:
     for a DuckDB file named as `warehouse` is (`dbt parse` once for the run per name, under a lock), so
     that dbt, pointed at that target, parses only the files a test changed rather than the whole project
     (which a fresh target folder makes it do, some 15 s)."""
-    from filelock import FileLock
-
     from scripts.project import run_dbt
 
     def prepared(target: Path, warehouse: Path) -> Path:
-        root = shared_root(tmp_path_factory) / f"parse-{warehouse.name}"
-        parse = root / "target" / "partial_parse.msgpack"
-        with FileLock(str(root) + ".lock"):
-            if not parse.exists():
-                root.mkdir(exist_ok=True)
-                run = run_dbt(["parse"], PROJECT_DIR, warehouse=root / warehouse.name, target_dir=root / "target")
-                assert run.success, run.exception
+        def parse(root: Path) -> None:
+            run = run_dbt(["parse"], PROJECT_DIR, warehouse=root / warehouse.name, target_dir=root / "target")
+            assert run.success, run.exception
+
+        parsed = "target/partial_parse.msgpack"
+        root = once_for_the_run(tmp_path_factory, f"parse-{warehouse.name}", parsed, parse)
         target.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(parse, target / parse.name)
+        shutil.copy2(root / parsed, target / "partial_parse.msgpack")
         return target
 
     return prepared
