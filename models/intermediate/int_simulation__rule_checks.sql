@@ -9,21 +9,16 @@
 -- `simulation`) to hold and for readers to see (marts.fct_simulation_checks publishes it). Shares are in
 -- percent (deviation from 100 in points); values relative to the value they must add up to; the report's
 -- stated market sizes relative to the report's figure.
--- each kind of figure read from the view on its own, so that the year of the batch and the kind reach
--- the view's arithmetic (a CTE read several times would be computed once, whole, on some engines)
-with segment_figures as (
+-- The view is read twice: every figure once, for the sums, and the market figures once more, for the
+-- values the sums must equal (each read reaches the view's arithmetic with the batch's year; the
+-- engines inline a view, so each read costs a pass through its arithmetic and, on Spark, its planning).
+with figures as (
     select * from {{ ref('int_figures__simulated') }}
-    where figure_kind = 'segment_value'
 ),
 
 market_figures as (
     select * from {{ ref('int_figures__simulated') }}
     where figure_kind = 'market_size'
-),
-
-company_figures as (
-    select * from {{ ref('int_figures__simulated') }}
-    where figure_kind = 'company_value'
 ),
 
 geographies as (
@@ -34,92 +29,98 @@ reported_size as (
     select * from {{ ref('stg_report__market_size') }}
 ),
 
-geography_values as {{ inline_cte() }} (
+-- the sums each kind of figure goes into, each to equal its geography's value in the same run: a segment
+-- value goes into its geography's breakdown's, a market size into its parent geography's (the children
+-- of the globe and of each region), a company value into the globe's companies'; and each market size
+-- is checked on its own against the report's figure, where the report states one
+routes as (
     select
-        run_id,
-        geography_id,
-        year,
-        value_usd,
-        share_pct
-    from market_figures
+        'segment_value' as figure_kind,
+        'segment' as sum_kind
+    union all
+    select
+        'market_size' as figure_kind,
+        'geography' as sum_kind
+    union all
+    select
+        'market_size' as figure_kind,
+        'reported' as sum_kind
+    union all
+    select
+        'company_value' as figure_kind,
+        'company' as sum_kind
 ),
 
-segment_sums as (
+routed as (
     select
+        routes.sum_kind,
+        figures.run_id,
+        case routes.sum_kind
+            when 'geography' then geographies.parent_geography_id
+            when 'company' then 'global'
+            else figures.geography_id
+        end as geography_id,
+        figures.breakdown_id,
+        figures.year,
+        figures.share_pct,
+        figures.value_usd
+    from figures
+    inner join routes
+        on figures.figure_kind = routes.figure_kind
+    left join geographies
+        on figures.geography_id = geographies.geography_id
+    -- the globe has no parent: its market size goes into no geography's sum
+    where routes.sum_kind <> 'geography' or geographies.parent_geography_id is not null
+),
+
+sums as (
+    select
+        sum_kind,
         run_id,
         geography_id,
         breakdown_id,
         year,
         {{ exact_sum('share_pct') }} as share_sum_pct,
         {{ exact_sum('value_usd') }} as value_sum_usd
-    from segment_figures
-    group by run_id, geography_id, breakdown_id, year
+    from routed
+    group by sum_kind, run_id, geography_id, breakdown_id, year
 ),
 
-child_sums as (
+-- each geography's value in each run and year, with the report's figure where it states one
+targets as (
     select
-        geography_values.run_id,
-        geographies.parent_geography_id as geography_id,
-        geography_values.year,
-        {{ exact_sum('geography_values.share_pct') }} as share_sum_pct,
-        {{ exact_sum('geography_values.value_usd') }} as value_sum_usd
-    from geography_values
-    inner join geographies
-        on geography_values.geography_id = geographies.geography_id
-    where geographies.parent_geography_id is not null
-    group by geography_values.run_id, geographies.parent_geography_id, geography_values.year
+        market_figures.run_id,
+        market_figures.geography_id,
+        market_figures.year,
+        market_figures.value_usd,
+        reported_size.value_usd as reported_value_usd
+    from market_figures
+    left join reported_size
+        on
+            market_figures.geography_id = reported_size.geography_id
+            and market_figures.year = reported_size.year
 ),
 
-company_sums as (
-    select
-        run_id,
-        year,
-        {{ exact_sum('share_pct') }} as share_sum_pct,
-        {{ exact_sum('value_usd') }} as value_sum_usd
-    from company_figures
-    group by run_id, year
-),
-
--- every sum with its two deviations, a share's from 100 and a value's from its parent's value
+-- every sum with its two deviations, a share's from 100 and a value's from its geography's value
+-- (relative); a market size on its own: its value's from the report's figure (relative)
 sum_deviations as (
     select
-        'segment' as sum_kind,
-        segment_sums.run_id,
-        segment_sums.year,
-        abs(segment_sums.share_sum_pct - 100) as share_deviation,
-        abs(segment_sums.value_sum_usd - geography_values.value_usd) / geography_values.value_usd as value_deviation
-    from segment_sums
-    inner join geography_values
+        sums.sum_kind,
+        sums.run_id,
+        sums.year,
+        abs(sums.share_sum_pct - 100) as share_deviation,
+        case
+            when sums.sum_kind = 'reported'
+                then abs(targets.value_usd - targets.reported_value_usd) / targets.reported_value_usd
+            else abs(sums.value_sum_usd - targets.value_usd) / targets.value_usd
+        end as value_deviation
+    from sums
+    inner join targets
         on
-            segment_sums.run_id = geography_values.run_id
-            and segment_sums.geography_id = geography_values.geography_id
-            and segment_sums.year = geography_values.year
-    union all
-    select
-        'geography' as sum_kind,
-        child_sums.run_id,
-        child_sums.year,
-        abs(child_sums.share_sum_pct - 100) as share_deviation,
-        abs(child_sums.value_sum_usd - geography_values.value_usd) / geography_values.value_usd as value_deviation
-    from child_sums
-    inner join geography_values
-        on
-            child_sums.run_id = geography_values.run_id
-            and child_sums.geography_id = geography_values.geography_id
-            and child_sums.year = geography_values.year
-    union all
-    select
-        'company' as sum_kind,
-        company_sums.run_id,
-        company_sums.year,
-        abs(company_sums.share_sum_pct - 100) as share_deviation,
-        abs(company_sums.value_sum_usd - geography_values.value_usd) / geography_values.value_usd as value_deviation
-    from company_sums
-    inner join geography_values
-        on
-            company_sums.run_id = geography_values.run_id
-            and company_sums.year = geography_values.year
-            and geography_values.geography_id = 'global'
+            sums.run_id = targets.run_id
+            and sums.geography_id = targets.geography_id
+            and sums.year = targets.year
+    where sums.sum_kind <> 'reported' or targets.reported_value_usd is not null
 ),
 
 -- the rules: each kind of sum checked for its shares and its values
@@ -153,6 +154,11 @@ rules as (
         'company' as sum_kind,
         'company_values_add_up_to_the_market' as rule_id,
         'relative' as deviation_unit
+    union all
+    select
+        'reported' as sum_kind,
+        'reported_market_sizes_hold' as rule_id,
+        'relative' as deviation_unit
 ),
 
 deviations as (
@@ -168,18 +174,6 @@ deviations as (
     from sum_deviations
     inner join rules
         on sum_deviations.sum_kind = rules.sum_kind
-    union all
-    select
-        'reported_market_sizes_hold' as rule_id,
-        'relative' as deviation_unit,
-        geography_values.run_id,
-        geography_values.year,
-        abs(geography_values.value_usd - reported_size.value_usd) / reported_size.value_usd as deviation
-    from geography_values
-    inner join reported_size
-        on
-            geography_values.geography_id = reported_size.geography_id
-            and geography_values.year = reported_size.year
 ),
 
 final as (
