@@ -26,6 +26,7 @@ import psycopg
 import pytest
 from conftest import assert_mart_matches_duckdb, duckdb_mart_tables
 from psycopg import errors, sql
+from test_simulation import UNIFORMS_SQL, assert_matches_reference, compile_inline, expected_percentiles, values_list
 
 from scripts import local_postgres, publish_postgres
 from scripts.gate import run_gate, suites
@@ -92,6 +93,24 @@ def mart_tables(connection) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("select table_name from information_schema.tables where table_schema = 'marts' order by 1")
         return [name for (name,) in cursor.fetchall()]
+
+
+def test_uniform_draws_on_postgres_equal_the_reference(server, tmp_path):
+    with server_env(server):
+        sql = compile_inline(UNIFORMS_SQL, "postgres", tmp_path)
+    with server.connect() as connection:
+        rows = connection.execute(sql).fetchall()
+    assert_matches_reference(rows)
+
+
+def test_postgres_percentile_cont_is_linear_interpolation(server):
+    sql = (
+        "select percentile_cont(array[0.05, 0.5, 0.95]) within group (order by v) "
+        f"from (values {values_list().format(double='double precision')}) as t (v)"
+    )
+    with server.connect() as connection:
+        got = connection.execute(sql).fetchall()[0][0]
+    assert [float(v) for v in got] == pytest.approx(expected_percentiles(), rel=1e-15)
 
 
 def test_build_on_postgres_passes_every_node_with_no_warning(postgres_build):

@@ -1,6 +1,7 @@
 """The simulation's portable random numbers (macros/simulation.sql): the SQL the macros compile to gives
-the numbers an independent Python implementation of the same permutation gives, on DuckDB, PostgreSQL
-and Spark alike; the numbers are uniform and independent enough for a Monte Carlo; and the triangular
+the numbers an independent Python implementation of the same permutation gives, on DuckDB (here), and on
+PostgreSQL and the Spark cluster (test_postgres.py and test_spark.py, beside those engines' builds, with
+the helpers below); the numbers are uniform and independent enough for a Monte Carlo; and the triangular
 and PERT quantiles are what their distributions say.
 
 The reference below is written from the design (docs/simulation.md) in Python's exact integers, not
@@ -242,87 +243,3 @@ def test_duckdb_quantile_cont_is_linear_interpolation(duckdb_sql):
     sql = f"select quantile_cont(v, {list(PERCENTILES)}) from (values {values_list().format(double='double')}) as t (v)"
     got = connection.execute(sql).fetchall()[0][0]
     assert got == pytest.approx(expected_percentiles(), rel=1e-15)
-
-
-@pytest.fixture(scope="module")
-def postgres_server():
-    from scripts import local_postgres
-
-    with local_postgres.running_server() as server:
-        yield server
-
-
-@pytest.mark.postgres
-def test_uniform_draws_on_postgres_equal_the_reference(postgres_server, tmp_path):
-    with pytest.MonkeyPatch.context() as env:
-        for name, value in postgres_server.env().items():
-            env.setenv(name, value)
-        sql = compile_inline(UNIFORMS_SQL, "postgres", tmp_path)
-    with postgres_server.connect() as connection:
-        rows = connection.execute(sql).fetchall()
-    assert_matches_reference(rows)
-
-
-@pytest.mark.postgres
-def test_postgres_percentile_cont_is_linear_interpolation(postgres_server):
-    sql = (
-        "select percentile_cont(array[0.05, 0.5, 0.95]) within group (order by v) "
-        f"from (values {values_list().format(double='double precision')}) as t (v)"
-    )
-    with postgres_server.connect() as connection:
-        got = connection.execute(sql).fetchall()[0][0]
-    assert [float(v) for v in got] == pytest.approx(expected_percentiles(), rel=1e-15)
-
-
-# the project's percentiles (macros/simulation.sql) of PERCENTILE_VALUES (group 1), of a group whose
-# values are all empty (group 2) and of a group of one value (group 3)
-BAND_SQL = (
-    "select g, {{ band_percentiles('v') }} as band from (values "
-    + ", ".join(
-        [f"(1, cast({value!r} as double))" for value in PERCENTILE_VALUES]
-        + ["(2, cast(null as double))", "(3, cast(7.5 as double))"]
-    )
-    + ") as t (g, v) group by g order by g"
-)
-
-
-@pytest.fixture(scope="module")
-def spark_uniform_rows(tmp_path_factory) -> Iterator[tuple[list[tuple], object, str]]:
-    """The uniform draws' SQL compiled by dbt for Spark, run in the Spark session dbt started; the Spark
-    session and the percentiles' SQL compiled for Spark."""
-    workdir = tmp_path_factory.mktemp("simulation-spark")
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("ACM_SPARK_DIR", str(workdir / "spark"))
-        env.setenv("SPARK_LOCAL_IP", "127.0.0.1")
-        sql = compile_inline(UNIFORMS_SQL, "spark", workdir)
-        band_sql = compile_inline(BAND_SQL, "spark", workdir)
-        from pyspark.sql import SparkSession
-
-        session = SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
-        try:
-            yield [tuple(row) for row in session.sql(sql).collect()], session, band_sql
-        finally:
-            session.stop()
-
-
-@pytest.mark.spark
-def test_uniform_draws_on_spark_equal_the_reference(spark_uniform_rows):
-    assert_matches_reference(spark_uniform_rows[0])
-
-
-@pytest.mark.spark
-def test_spark_band_percentiles_interpolate_as_sparks_percentile_and_percentile_approx_does_not(spark_uniform_rows):
-    _, session, band_sql = spark_uniform_rows
-    values = f"(values {values_list().format(double='double')}) as t (v)"
-    exact = session.sql(f"select percentile(v, array(0.05, 0.5, 0.95)) from {values}").collect()[0][0]
-    assert list(exact) == pytest.approx(expected_percentiles(), rel=1e-15)
-    # the project's own, read off the sorted values: Spark's percentile, none for a group with no value,
-    # the value itself for a group of one
-    (_, band), (_, empty_band), (_, one_value_band) = session.sql(band_sql).collect()
-    assert list(band) == pytest.approx(list(exact), rel=1e-15)
-    assert list(empty_band) == [None, None, None]
-    assert list(one_value_band) == [7.5, 7.5, 7.5]
-    # percentile_approx returns one of the values themselves, not an interpolation between two
-    approximate = session.sql(f"select percentile_approx(v, array(0.05, 0.5, 0.95)) from {values}").collect()[0][0]
-    assert all(value in PERCENTILE_VALUES for value in approximate)
-    assert list(approximate) != pytest.approx(expected_percentiles(), rel=1e-15)

@@ -33,6 +33,14 @@ from conftest import (
 from pandas.testing import assert_frame_equal
 from pyhive import hive
 from test_seed_check import free_text_columns, make_hostile
+from test_simulation import (
+    PERCENTILE_VALUES,
+    UNIFORMS_SQL,
+    assert_matches_reference,
+    compile_inline,
+    expected_percentiles,
+    values_list,
+)
 
 from scripts import spark_cluster
 from scripts.gate import run_gate, suites
@@ -141,6 +149,71 @@ def marts_files(cluster: spark_cluster.Cluster) -> dict[str, int]:
     """The marts' parquet files and their modification times."""
     marts = cluster.warehouse_dir / "marts.db"
     return {str(path.relative_to(marts)): path.stat().st_mtime_ns for path in marts.rglob("*") if path.is_file()}
+
+
+# the project's percentiles (macros/simulation.sql) of PERCENTILE_VALUES (group 1), of a group whose
+# values are all empty (group 2) and of a group of one value (group 3)
+BAND_SQL = (
+    "select g, {{ band_percentiles('v') }} as band from (values "
+    + ", ".join(
+        [f"(1, cast({value!r} as double))" for value in PERCENTILE_VALUES]
+        + ["(2, cast(null as double))", "(3, cast(7.5 as double))"]
+    )
+    + ") as t (g, v) group by g order by g"
+)
+
+
+@pytest.fixture(scope="module")
+def cluster_sql(cluster, tmp_path_factory) -> Iterator:
+    """SQL compiled by dbt for the cluster (its dispatched macros included) and run over a Thrift
+    connection of its own: `compiled(sql)` and `rows(sql)`. Needs no build: these tests run as soon as the
+    cluster is up."""
+    workdir = tmp_path_factory.mktemp("cluster-sql")
+    connection = hive.connect(host=spark_cluster.LOOPBACK, port=cluster.thrift_port, username="pytest")
+    cursor = connection.cursor()
+
+    def compiled(sql: str) -> str:
+        env = cluster_env(cluster)
+        try:
+            return compile_inline(sql, "spark_cluster", workdir)
+        finally:
+            env.undo()
+
+    def rows(sql: str) -> list[tuple]:
+        cursor.execute(sql)
+        return [tuple(row) for row in cursor.fetchall()]
+
+    yield compiled, rows
+    connection.close()
+
+
+def test_uniform_draws_on_the_cluster_equal_the_reference(cluster_sql):
+    compiled, rows = cluster_sql
+    assert_matches_reference(rows(compiled(UNIFORMS_SQL)))
+
+
+def test_band_percentiles_on_the_cluster_interpolate_as_sparks_percentile_and_percentile_approx_does_not(
+    cluster_sql,
+):
+    compiled, rows = cluster_sql
+    values = f"(values {values_list().format(double='double')}) as t (v)"
+
+    def arrays(select: str) -> list[list]:
+        # the three elements of each row's array `p`, in the order of its group `g` (Thrift gives an array
+        # back as text)
+        elements = ", ".join(f"element_at(p, {n})" for n in (1, 2, 3))
+        return [list(row) for row in rows(f"select {elements} from ({select}) as arrays order by g")]
+
+    (exact,) = arrays(f"select 1 as g, percentile(v, array(0.05, 0.5, 0.95)) as p from {values}")
+    assert exact == pytest.approx(expected_percentiles(), rel=1e-15)
+    # the project's own, read off the sorted values: Spark's percentile, none for a group with no value,
+    # the value itself for a group of one
+    bands = arrays(f"select g, band as p from ({compiled(BAND_SQL)}) as bands")
+    assert bands == [pytest.approx(exact, rel=1e-15), [None] * 3, [7.5] * 3]
+    # percentile_approx returns one of the values themselves, not an interpolation between two
+    (approximate,) = arrays(f"select 1 as g, percentile_approx(v, array(0.05, 0.5, 0.95)) as p from {values}")
+    assert all(value in PERCENTILE_VALUES for value in approximate)
+    assert approximate != pytest.approx(expected_percentiles(), rel=1e-15)
 
 
 def test_build_on_the_cluster_passes_every_node_with_no_warning(cluster_build, cluster):
