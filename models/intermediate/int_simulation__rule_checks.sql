@@ -55,15 +55,15 @@ routed as (
     select
         routes.sum_kind,
         figures.run_id,
+        figures.breakdown_id,
+        figures.year,
+        figures.share_pct,
+        figures.value_usd,
         case routes.sum_kind
             when 'geography' then geographies.parent_geography_id
             when 'company' then 'global'
             else figures.geography_id
-        end as geography_id,
-        figures.breakdown_id,
-        figures.year,
-        figures.share_pct,
-        figures.value_usd
+        end as geography_id
     from figures
     inner join routes
         on figures.figure_kind = routes.figure_kind

@@ -72,11 +72,11 @@ XDIST_GROUPS = {
 XDIST_GROUP_SECONDS = {
     "test_spark": 750,
     "built": 600,
-    "published": 450,
-    "test_pipeline": 450,
-    "test_postgres": 350,
-    "test_build_failures": 350,
-    "test_simulation": 140,
+    "published": 360,
+    "test_pipeline": 260,
+    "test_postgres": 210,
+    "test_build_failures": 140,
+    "test_simulation": 30,
 }
 
 

@@ -67,13 +67,16 @@ UNIFORMS_SQL = (
 )
 
 
-def compile_inline(sql: str, target: str, workdir: Path) -> str:
-    """The SQL dbt compiles `sql` to for `target` (its dispatched macros included)."""
+def compile_inline(
+    sql: str, target: str, workdir: Path, project_dir: Path = PROJECT_DIR, target_dir: Path | None = None
+) -> str:
+    """The SQL dbt compiles `sql` to for `target` (its dispatched macros included); target_dir may hold a
+    parse of the project for that target (a build's), which dbt then reuses."""
     run = run_dbt(
         ["compile", "--quiet", "--target", target, "--inline", sql],
-        PROJECT_DIR,
+        project_dir,
         warehouse=workdir / "unused.duckdb",
-        target_dir=workdir / f"target-{target}",
+        target_dir=target_dir or workdir / f"target-{target}",
     )
     assert run.success, run.exception
     return run.result.results[0].node.compiled_code

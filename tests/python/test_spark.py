@@ -82,9 +82,15 @@ def cluster_env(cluster: spark_cluster.Cluster) -> pytest.MonkeyPatch:
 
 
 @pytest.fixture(scope="session")
-def cluster_build(cluster, hostile_project, tmp_path_factory) -> DbtRun:
+def cluster_build_dir(tmp_path_factory) -> Path:
+    """The cluster build's folder: its dbt target folder `target`, whose parse later invocations reuse."""
+    return tmp_path_factory.mktemp("cluster-build")
+
+
+@pytest.fixture(scope="session")
+def cluster_build(cluster, hostile_project, cluster_build_dir) -> DbtRun:
     """`dbt build --target spark_cluster` of the hostile copy, in this process, through the Thrift server."""
-    workdir = tmp_path_factory.mktemp("cluster-build")
+    workdir = cluster_build_dir
     env = cluster_env(cluster)
     try:
         # the DuckDB path is never opened: the spark_cluster target does not read it. Four statements at
@@ -151,6 +157,15 @@ def marts_files(cluster: spark_cluster.Cluster) -> dict[str, int]:
     return {str(path.relative_to(marts)): path.stat().st_mtime_ns for path in marts.rglob("*") if path.is_file()}
 
 
+def test_build_on_the_cluster_passes_every_node_with_no_warning(cluster_build, cluster):
+    assert cluster_build.success, cluster_build.failures
+    assert cluster_build.failures == []
+    assert cluster_build.warnings == []
+    assert cluster_build.node_count > 200
+    # the tables are the Thrift server's: in the cluster's warehouse folder
+    assert (cluster.warehouse_dir / "marts.db").is_dir()
+
+
 # the project's percentiles (macros/simulation.sql) of PERCENTILE_VALUES (group 1), of a group whose
 # values are all empty (group 2) and of a group of one value (group 3)
 BAND_SQL = (
@@ -164,18 +179,17 @@ BAND_SQL = (
 
 
 @pytest.fixture(scope="module")
-def cluster_sql(cluster, tmp_path_factory) -> Iterator:
-    """SQL compiled by dbt for the cluster (its dispatched macros included) and run over a Thrift
-    connection of its own: `compiled(sql)` and `rows(sql)`. Needs no build: these tests run as soon as the
-    cluster is up."""
-    workdir = tmp_path_factory.mktemp("cluster-sql")
+def cluster_sql(cluster, cluster_build, hostile_project, cluster_build_dir) -> Iterator:
+    """SQL compiled by dbt for the cluster (its dispatched macros included; from the cluster build's parse)
+    and run over a Thrift connection of its own: `compiled(sql)` and `rows(sql)`."""
     connection = hive.connect(host=spark_cluster.LOOPBACK, port=cluster.thrift_port, username="pytest")
     cursor = connection.cursor()
 
     def compiled(sql: str) -> str:
         env = cluster_env(cluster)
         try:
-            return compile_inline(sql, "spark_cluster", workdir)
+            workdir = cluster_build_dir
+            return compile_inline(sql, "spark_cluster", workdir, hostile_project[0], workdir / "target")
         finally:
             env.undo()
 
@@ -214,15 +228,6 @@ def test_band_percentiles_on_the_cluster_interpolate_as_sparks_percentile_and_pe
     (approximate,) = arrays(f"select 1 as g, percentile_approx(v, array(0.05, 0.5, 0.95)) as p from {values}")
     assert all(value in PERCENTILE_VALUES for value in approximate)
     assert approximate != pytest.approx(expected_percentiles(), rel=1e-15)
-
-
-def test_build_on_the_cluster_passes_every_node_with_no_warning(cluster_build, cluster):
-    assert cluster_build.success, cluster_build.failures
-    assert cluster_build.failures == []
-    assert cluster_build.warnings == []
-    assert cluster_build.node_count > 200
-    # the tables are the Thrift server's: in the cluster's warehouse folder
-    assert (cluster.warehouse_dir / "marts.db").is_dir()
 
 
 def test_sql_and_quotes_in_seed_text_load_verbatim_on_the_cluster(hostile_project, thrift):
