@@ -357,10 +357,6 @@ LOAD_SECONDS = 60
 THINK_SECONDS = 0.1
 # the build under load must publish within this, or the test fails (it stops its readers first)
 PUBLISH_DEADLINE_SECONDS = 600
-# The build under load draws the simulation this many times (the rest of the suite, 200): every node is
-# built, tested and swapped in as in any build, and the readers' 60 s are not spent waiting on a long
-# simulation (at 200 draws the build under load took some 150 s, and the readers' CPU with it)
-LOAD_BUILD_DRAWS = 20
 READER_LOGIN = "acm_load_reader"
 # the arguments of the dashboard's queries, by parameter name: one view of each page
 QUERY_ARGUMENTS = {
@@ -477,7 +473,7 @@ def test_fifty_readers_see_one_build_or_the_other_while_a_build_publishes(
     def publisher() -> None:
         # its own process, as a build beside a dashboard would be (and not competing for this one's GIL)
         command = [sys.executable, "-m", "scripts.publish_postgres", "--project-dir", str(project)]
-        environment = {**os.environ, **server.env(), "ACM_SIMULATION_DRAWS": str(LOAD_BUILD_DRAWS)}
+        environment = {**os.environ, **server.env()}
         try:
             publication["run"] = subprocess.run(
                 command,
