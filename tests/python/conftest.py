@@ -70,12 +70,12 @@ XDIST_GROUPS = {
 # longest are handed out first, so that the two processes finish about together. Others go last. The Spark
 # cluster's build is the longest by far: it starts first, and the other process takes everything else.
 XDIST_GROUP_SECONDS = {
-    "test_spark": 750,
-    "built": 600,
-    "published": 360,
-    "test_pipeline": 260,
-    "test_postgres": 210,
-    "test_build_failures": 140,
+    "test_spark": 800,
+    "built": 560,
+    "published": 400,
+    "test_postgres": 330,
+    "test_pipeline": 300,
+    "test_build_failures": 200,
     "test_simulation": 30,
 }
 
