@@ -72,6 +72,9 @@ FIRST_BUILD_BYTES = 32 * 2**20
 DOCS_BYTES = 6 * 2**20
 # how the C library, and so DuckDB's messages, say ENOSPC
 DISK_FULL = os.strerror(errno.ENOSPC)
+# Ctrl-C: Python's own exception, or DuckDB's for a query it stopped on the signal (the seed check's and
+# the gate's queries run in this process)
+INTERRUPTS = (KeyboardInterrupt, duckdb.InterruptException)
 
 
 class BuildFailed(Exception):
@@ -147,7 +150,7 @@ def step(paths: BuildPaths, doing: str, log: Path | None = None) -> Iterator[Non
         yield
     except BuildFailed:
         raise
-    except KeyboardInterrupt as error:
+    except INTERRUPTS as error:
         raise BuildFailed(f"The build was interrupted while {doing}: nothing was published.", code=130) from error
     except Exception as error:
         if is_disk_full(error):
@@ -263,7 +266,7 @@ def build(
     except BuildInProgressError:
         report_failure(f"Another build of {paths.published} is running: wait for it to finish.")
         return 3
-    except KeyboardInterrupt:
+    except INTERRUPTS:
         if published_now:
             return 0
         report_failure("The build was interrupted: nothing was published.")
@@ -315,6 +318,8 @@ def read_seed_problems(project_dir: Path) -> list[str]:
 
     try:
         return check_seeds(project_dir)
+    except INTERRUPTS:
+        raise
     except Exception as error:  # a schema file that does not parse, or not as the check expects
         mark = getattr(error, "problem_mark", None)
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -353,7 +358,8 @@ def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path, verbose: bool
     """Check, build, gate and record a staging file ready to publish; the caller holds the build lock
     and publishes. Returns what to tell the user once it is published."""
     progress("1/4 Checking the seeds against seeds/_seeds.yml")
-    problems = read_seed_problems(project_dir)
+    with step(paths, "checking the seeds"):
+        problems = read_seed_problems(project_dir)
     if problems:
         raise BuildFailed(f"{len(problems)} problem(s) in the seeds (below): nothing was built.", problems, code=2)
     checksum = project_checksum(project_dir)
@@ -379,7 +385,7 @@ def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path, verbose: bool
             nullcontext() if verbose else console_to(log_dir / "dbt-console.log"),
         ):
             result = run_dbt(args, project_dir, warehouse=paths.staging)
-            if isinstance(result.exception, KeyboardInterrupt):
+            if isinstance(result.exception, INTERRUPTS):
                 raise result.exception
             if result.exception is not None and is_disk_full(result.exception):
                 raise result.exception

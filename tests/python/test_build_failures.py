@@ -289,6 +289,25 @@ def test_plain_rebuild_into_an_existing_file_matches_a_fresh_build(published, wa
     assert mart_checksums(warehouse_copy) == mart_checksums(warehouse)
 
 
+def test_ctrl_c_stopping_a_duckdb_query_of_the_seed_check_is_an_interrupt(
+    published, warehouse_copy, monkeypatch, capsys
+):
+    """DuckDB stops a query it is running on Ctrl-C and raises its own exception, not KeyboardInterrupt: the
+    build still says it was interrupted (exit 130), not that the seeds' schema is unreadable."""
+    from scripts import seed_check
+
+    def stopped_by_ctrl_c(project_dir: Path) -> list[str]:
+        raise duckdb.InterruptException("Query interrupted")
+
+    monkeypatch.setattr(seed_check, "check_seeds", stopped_by_ctrl_c)
+    monkeypatch.setenv(WAREHOUSE_ENV, str(warehouse_copy))
+    before = sha256(warehouse_copy)
+    code = pipeline.build(full=True, project_dir=published[0])
+    error = capsys.readouterr().err
+    assert code == 130
+    assert_failed_cleanly(code, error, warehouse_copy, before, "The build was interrupted while checking the seeds")
+
+
 def test_interrupted_build_says_so_first_and_keeps_published_file(published, tmp_path):
     project, warehouse = published
     target = tmp_path / "warehouse" / "accelerator_card_market.duckdb"
