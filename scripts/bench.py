@@ -183,8 +183,10 @@ def page_seconds(warehouse: Path) -> list[tuple[str, str, float, float]]:
     sys.path.insert(0, str(PROJECT_DIR / "dashboard"))
     from labels import LANGUAGES, PAGES
 
-    # AppTest warns on every run that it runs without a server
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    # AppTest warns on every run that it runs without a server and keeps its cache in memory; it sets
+    # streamlit's log levels again as it runs, so a filter rather than a level keeps those lines out
+    for name in ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.caching.cache_data_api"):
+        logging.getLogger(name).addFilter(lambda record: record.levelno >= logging.ERROR)
     os.environ[WAREHOUSE_ENV] = str(warehouse)
     timings = []
     # every page as it opens, and the pages that offer scenarios in one of them
