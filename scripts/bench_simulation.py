@@ -40,7 +40,14 @@ import duckdb
 import numpy as np
 
 from scripts import spark_cluster
-from scripts.project import PROJECT_DIR, default_simulation_draws, project_vars, run_dbt, warehouse_path
+from scripts.project import (
+    PROJECT_DIR,
+    default_simulation_draws,
+    exit_on_terminate,
+    project_vars,
+    run_dbt,
+    warehouse_path,
+)
 
 MODULUS = 2**31 - 1
 ROUND_CONSTANTS = [889516851, 1572067138, 506952121, 1386740381, 679946559, 1300411462, 264367317, 770729612]
@@ -74,19 +81,21 @@ def run_sql(draws: int, warehouse: Path, out: Path) -> dict:
 
 
 def stop_cluster_on_ctrl_c(cluster: spark_cluster.Cluster) -> list[bool]:
-    """Ctrl-C stops the cluster at once. dbt, told to stop, waits for the statements it runs to end (a year
+    """Ctrl-C (or SIGTERM) stops the cluster at once. dbt, told to stop, waits for the statements it runs to end (a year
     of percentiles at 10^6 draws takes some 18 minutes); with the cluster gone they fail at once. dbt
     reports the failure rather than the interrupt: the returned list says whether one came."""
     interrupted: list[bool] = []
 
     def stop(signum: int, frame: object) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         interrupted.append(True)
         print("Interrupted: stopping the Spark cluster.", file=sys.stderr, flush=True)
         spark_cluster.stop_cluster(cluster)
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     return interrupted
 
 
@@ -145,6 +154,7 @@ def run_cluster(draws_list: list[int], workdir: Path) -> list[dict]:
                 }
             )
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    exit_on_terminate()
     return measured
 
 
@@ -368,6 +378,7 @@ def main() -> None:
     )
     parser.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    exit_on_terminate()
     if args.one:
         kind, draws, warehouse, out = args.one
         one(kind, int(draws), Path(warehouse), Path(out))

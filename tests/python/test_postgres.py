@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -537,3 +539,42 @@ def test_fifty_readers_see_one_build_or_the_other_while_a_build_publishes(
     assert any(checksum == after[index] for index, checksum, _ in seen if index in changed)
     late = [(index, checksum) for index, checksum, sent in seen if sent > publication["returned"]]
     assert late and all(checksum == after[index] for index, checksum in late)
+
+
+TERMINATED_HOLDER = """
+import sys, time
+from scripts import local_postgres
+from scripts.project import exit_on_terminate
+
+exit_on_terminate()
+with local_postgres.running_server() as server:
+    print(server.base_dir, server.port, flush=True)
+    time.sleep(600)
+"""
+
+
+def listens(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((local_postgres.LOOPBACK, port)) == 0
+
+
+def test_a_benchmark_stopped_by_sigterm_stops_its_throwaway_server_and_removes_its_folder():
+    # what `make bench` and the simulation's benchmark do with the server they start (exit_on_terminate)
+    process = subprocess.Popen(
+        [sys.executable, "-c", TERMINATED_HOLDER], cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    base_dir, port = process.stdout.readline().decode().split()
+    try:
+        assert Path(base_dir, "data").is_dir() and listens(int(port))
+        process.terminate()
+        process.wait(timeout=60)
+        assert process.returncode == 143, process.stderr.read().decode()
+        assert not Path(base_dir).exists()
+        assert not listens(int(port))
+    finally:  # what a failure left behind goes, so that it fails alone
+        process.kill()
+        if Path(base_dir, "data").is_dir():
+            stop = [str(local_postgres.PG_CTL), "stop", "-m", "immediate", "--pgdata", str(Path(base_dir, "data"))]
+            subprocess.run(stop, capture_output=True, check=False)
+        shutil.rmtree(base_dir, ignore_errors=True)
