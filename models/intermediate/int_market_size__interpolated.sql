@@ -2,8 +2,8 @@
 -- (int_market_size__simulated, run 0) with what it rests on. Reported years keep the report's figure
 -- (stated); the years between grow at the constant rate joining them (interpolated, derived); the years
 -- before the first are discounted back at the assumed rate (extrapolated, assumed, naming it).
-with reported_size as (
-    select * from {{ ref('stg_report__market_size') }}
+with bracketed as (
+    select * from {{ ref('int_market_size__bracketed') }}
 ),
 
 assumed_growth as (
@@ -13,36 +13,6 @@ assumed_growth as (
 simulated as (
     select * from {{ ref('int_market_size__simulated') }}
     where run_id = 0
-),
-
-days as (
-    select * from {{ ref('int_days__spined') }}
-),
-
-years as (
-    select distinct year from days
-),
-
-anchors as (
-    select
-        geography_id,
-        year,
-        value_usd,
-        basis,
-        source_id
-    from reported_size
-),
-
-series as (
-    select
-        sized.geography_id,
-        years.year
-    from (select distinct geography_id from anchors) as sized
-    cross join years
-),
-
-bracketed as (
-    {{ bracket_by_anchor_years('series', 'anchors', ['geography_id'], 'value_usd') }}
 ),
 
 sized as (

@@ -1,8 +1,8 @@
 -- One row per run (int_simulation_runs) and year: the global market. Reported years keep the report's
 -- figure in every run; the years between grow at the constant rate joining them; the years before the
 -- first are discounted back at the run's growth rate (int_assumptions__sampled). The base case is run 0.
-with reported_size as (
-    select * from {{ ref('stg_report__market_size') }}
+with bracketed as (
+    select * from {{ ref('int_market_size__bracketed') }}
 ),
 
 assumptions as (
@@ -15,36 +15,6 @@ sampled as (
 
 runs as (
     select * from {{ ref('int_simulation_runs') }}
-),
-
-days as (
-    select * from {{ ref('int_days__spined') }}
-),
-
-years as (
-    select distinct year from days
-),
-
-anchors as (
-    select
-        geography_id,
-        year,
-        value_usd,
-        basis,
-        source_id
-    from reported_size
-),
-
-series as (
-    select
-        sized.geography_id,
-        years.year
-    from (select distinct geography_id from anchors) as sized
-    cross join years
-),
-
-bracketed as (
-    {{ bracket_by_anchor_years('series', 'anchors', ['geography_id'], 'value_usd') }}
 ),
 
 growth as (
