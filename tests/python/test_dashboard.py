@@ -19,6 +19,17 @@ PAGES = ["overview", "segments", "geography", "companies", "cited", "report_tabl
 
 
 @pytest.fixture
+def published_rows(published_warehouse):
+    """The rows a query (with its parameters) returns from the published warehouse, read-only."""
+
+    def rows(query: str, parameters: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(published_warehouse[1]), read_only=True) as connection:
+            return connection.execute(query, parameters).fetchall()
+
+    return rows
+
+
+@pytest.fixture
 def open_app(published_warehouse, monkeypatch):
     _, warehouse = published_warehouse
     monkeypatch.setenv(WAREHOUSE_ENV, str(warehouse))
@@ -90,15 +101,12 @@ def test_every_figure_shown_carries_the_symbol_of_a_basis(open_app, page):
             assert marked is None or marked[1] in BASIS_SYMBOL.values(), (page, cell)
 
 
-def test_report_tables_mark_each_cell_with_its_own_basis(open_app, published_warehouse):
+def test_report_tables_mark_each_cell_with_its_own_basis(open_app, published_rows):
     from formatting import BASIS_SYMBOL
 
-    _, warehouse = published_warehouse
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        rows = connection.execute(
-            "select year, value_usd, basis, value_usd_p05, value_usd_p95 from marts.report_tables "
-            "where section = '5.1.1'"
-        ).fetchall()
+    rows = published_rows(
+        "select year, value_usd, basis, value_usd_p05, value_usd_p95 from marts.report_tables where section = '5.1.1'"
+    )
     assert {basis for _, _, basis, _, _ in rows} == {"reported", "derived", "assumption"}
     laid_out = open_app("report_tables", section="5.1.1").dataframe[0].value
     [row] = laid_out.index
@@ -107,23 +115,19 @@ def test_report_tables_mark_each_cell_with_its_own_basis(open_app, published_war
         assert laid_out.loc[row, str(year)] == f"{value_usd / 1e9:,.2f} {BASIS_SYMBOL[basis]}{band}", year
 
 
-def test_report_tables_page_lays_out_a_section_as_the_address_asks(open_app, published_warehouse):
+def test_report_tables_page_lays_out_a_section_as_the_address_asks(open_app, published_rows):
     from formatting import BASIS_SYMBOL
 
-    _, warehouse = published_warehouse
     app = open_app("report_tables", section="8.3.1.2.3")
     assert app.selectbox[0].value == "8.3.1.2.3"
     laid_out = app.dataframe[0].value
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        expected = connection.execute(
-            "select member_label_en, share_pct, basis, share_pct_p05, share_pct_p95 from marts.report_tables "
-            "where section = '8.3.1.2.3' and year = 2031"
-        ).fetchall()
-        counts = dict(
-            connection.execute(
-                "select basis, count(*) from marts.report_tables where section = '8.3.1.2.3' group by basis"
-            ).fetchall()
-        )
+    expected = published_rows(
+        "select member_label_en, share_pct, basis, share_pct_p05, share_pct_p95 from marts.report_tables "
+        "where section = '8.3.1.2.3' and year = 2031"
+    )
+    counts = dict(
+        published_rows("select basis, count(*) from marts.report_tables where section = '8.3.1.2.3' group by basis")
+    )
     assert {basis for *_, basis, _, _ in expected} == {"assumption"}, "every share of 8.3.1.2.3 has a band"
     assert {(row, laid_out.loc[row, "2031"]) for row in laid_out.index} == {
         (label, f"{share:.1f} {BASIS_SYMBOL[basis]} ({p05:.1f}-{p95:.1f})")
@@ -137,7 +141,7 @@ def test_report_tables_page_lays_out_a_section_as_the_address_asks(open_app, pub
 
 @pytest.mark.parametrize(("section", "language"), [("8.3.1.2.3", "en"), ("5.1.1", "zh-Hant")])
 def test_a_click_on_a_report_figure_shows_the_assumptions_behind_it(
-    published_warehouse, monkeypatch, section, language
+    published_warehouse, monkeypatch, section, language, published_rows
 ):
     """One click on a cell of a report table lists that figure's assumptions with their rationales and
     evidence, as dim_assumption holds them; a figure with none says it rests on the report alone."""
@@ -156,18 +160,16 @@ def test_a_click_on_a_report_figure_shows_the_assumptions_behind_it(
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     label = "member_label_en" if language == "en" else "member_label_zh_hant"
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        rows = connection.execute(
-            f"select assumption_ids from marts.report_tables where section = ? and year = 2031 "
-            f"and coalesce({label}, '') in (?, '') order by member_sort_order limit 1",
-            [section, member],
-        ).fetchall()
-        [(assumption_ids,)] = rows
-        expected = connection.execute(
-            f"select {'label_en' if language == 'en' else 'label_zh_hant'}, rationale from marts.dim_assumption "
-            "where list_contains(string_split(?, ';'), assumption_id)",
-            [assumption_ids or ""],
-        ).fetchall()
+    [(assumption_ids,)] = published_rows(
+        f"select assumption_ids from marts.report_tables where section = ? and year = 2031 "
+        f"and coalesce({label}, '') in (?, '') order by member_sort_order limit 1",
+        [section, member],
+    )
+    expected = published_rows(
+        f"select {'label_en' if language == 'en' else 'label_zh_hant'}, rationale from marts.dim_assumption "
+        "where list_contains(string_split(?, ';'), assumption_id)",
+        [assumption_ids or ""],
+    )
     texts = [element.value for element in app.text]
     if not expected:
         assert t("no_assumption_behind", language) in texts
@@ -232,31 +234,27 @@ def test_a_segment_has_one_colour_in_both_languages(open_app):
     assert len(set(english.values())) == len(segments)
 
 
-def test_geography_chart_groups_countries_by_region_sorted_by_value(open_app, published_warehouse):
-    _, warehouse = published_warehouse
+def test_geography_chart_groups_countries_by_region_sorted_by_value(open_app, published_rows):
     spec = chart_specs(open_app("geography", year="2031"))[1]
     order = spec["layer"][0]["encoding"]["y"]["sort"]
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        expected = connection.execute(
-            """
-            select p.label_en || ' · ' || g.label_en
-            from marts.fct_market_size as m
-            inner join marts.dim_geography as g using (geography_id)
-            inner join marts.dim_geography as p on g.parent_geography_id = p.geography_id
-            inner join marts.fct_market_size as pm on pm.geography_id = p.geography_id and pm.year = m.year
-            where m.year = 2031 and g.geography_level in ('country', 'rest_of_region')
-            order by pm.value_usd desc, p.sort_order, g.geography_level = 'rest_of_region', m.value_usd desc,
-                    g.sort_order
-            """
-        ).fetchall()
+    expected = published_rows(
+        """
+        select p.label_en || ' · ' || g.label_en
+        from marts.fct_market_size as m
+        inner join marts.dim_geography as g using (geography_id)
+        inner join marts.dim_geography as p on g.parent_geography_id = p.geography_id
+        inner join marts.fct_market_size as pm on pm.geography_id = p.geography_id and pm.year = m.year
+        where m.year = 2031 and g.geography_level in ('country', 'rest_of_region')
+        order by pm.value_usd desc, p.sort_order, g.geography_level = 'rest_of_region', m.value_usd desc,
+                g.sort_order
+        """
+    )
     assert order == [label for (label,) in expected]
 
 
-def test_cited_figures_page_lists_every_figure_with_its_source_document(open_app, published_warehouse):
-    _, warehouse = published_warehouse
+def test_cited_figures_page_lists_every_figure_with_its_source_document(open_app, published_rows):
     table = open_app("cited").dataframe[0].value
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        count = connection.execute("select count(*) from marts.fct_cited_financials").fetchall()[0][0]
+    count = published_rows("select count(*) from marts.fct_cited_financials")[0][0]
     assert len(table) == count
     assert (table["Publisher"] != "").all()
     assert "NVIDIA Announces Financial Results for Second Quarter Fiscal 2025" in set(table["Source document"])
@@ -295,22 +293,18 @@ def test_a_write_lock_held_elsewhere_shows_one_line_and_the_page_returns_once_it
 
 
 @pytest.mark.parametrize("language", ["en", "zh-Hant"])
-def test_evidence_page_states_the_scope_gap_from_the_checks_and_lists_every_check(
-    open_app, published_warehouse, language
-):
+def test_evidence_page_states_the_scope_gap_from_the_checks_and_lists_every_check(open_app, published_rows, language):
     from formatting import share, usd_bn
     from labels import readable
 
-    _, warehouse = published_warehouse
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        checks = connection.execute("select count(*) from marts.fct_cross_checks").fetchall()[0][0]
-        # each company's smallest figure that alone exceeds a reported year's market; the furthest above it
-        left, right, label = connection.execute(
-            "select left_figure, right_figure, left_label from marts.fct_cross_checks "
-            "where check_kind = 'company_revenue_vs_market' and verdict = 'scope_mismatch' "
-            "and right_basis = 'reported' "
-            "qualify left_figure = min(left_figure) over (partition by subject) order by ratio desc limit 1"
-        ).fetchall()[0]
+    [(checks,)] = published_rows("select count(*) from marts.fct_cross_checks")
+    # each company's smallest figure that alone exceeds a reported year's market; the furthest above it
+    [(left, right, label)] = published_rows(
+        "select left_figure, right_figure, left_label from marts.fct_cross_checks "
+        "where check_kind = 'company_revenue_vs_market' and verdict = 'scope_mismatch' "
+        "and right_basis = 'reported' "
+        "qualify left_figure = min(left_figure) over (partition by subject) order by ratio desc limit 1"
+    )
     reported_2025 = next(r["value"] for r in read_seed("report/report_market_size.csv") if r["year"] == "2025")
     app = open_app("evidence", language)
     [statement] = [text.value for text in app.text if readable(label, language) in text.value]
@@ -321,8 +315,7 @@ def test_evidence_page_states_the_scope_gap_from_the_checks_and_lists_every_chec
     listed = max(tables, key=len)
     assert len(listed) == checks
     verdict_column = "Verdict" if language == "en" else "判定"
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        verdicts = connection.execute("select count(distinct verdict) from marts.fct_cross_checks").fetchall()[0][0]
+    verdicts = published_rows("select count(distinct verdict) from marts.fct_cross_checks")[0][0]
     assert listed[verdict_column].nunique() == verdicts > 1
 
 
@@ -358,16 +351,14 @@ def test_evidence_page_shows_labels_never_keys_and_explains_in_the_page_language
         assert set(listed[verdict_column]) == {"Consistent", "Inconsistent", "Scope mismatch"}
 
 
-def test_evidence_figures_read_as_on_every_page(open_app, published_warehouse):
+def test_evidence_figures_read_as_on_every_page(open_app, published_rows):
     """A check's USD figures in billions to two decimals, percentages to one, ratios as multiples to two."""
     from formatting import BASIS_SYMBOL, growth, usd_bn
 
-    _, warehouse = published_warehouse
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        checks = connection.execute(
-            "select left_figure, left_unit, left_basis, ratio from marts.fct_cross_checks "
-            "order by check_kind_sort_order, check_id"
-        ).fetchall()
+    checks = published_rows(
+        "select left_figure, left_unit, left_basis, ratio from marts.fct_cross_checks "
+        "order by check_kind_sort_order, check_id"
+    )
     listed = max((frame.value for frame in open_app("evidence").dataframe), key=len)
     shown = {"USD": usd_bn, "percent": growth}
     for (figure, unit, basis, ratio), cell, multiple in zip(checks, listed["Value"], listed["Ratio"], strict=True):
@@ -387,23 +378,21 @@ def test_evidence_figures_read_as_on_every_page(open_app, published_warehouse):
 )
 @pytest.mark.parametrize("language", ["en", "zh-Hant"])
 def test_trust_panel_lists_the_cross_checks_that_bear_on_the_page_with_their_verdicts(
-    open_app, published_warehouse, page, bearing, not_bearing, language
+    open_app, published_rows, page, bearing, not_bearing, language
 ):
     from labels import VERDICTS
 
-    _, warehouse = published_warehouse
     suffix = "en" if language == "en" else "zh_hant"
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        labels = dict(
-            connection.execute(
-                f"select distinct check_kind, check_kind_label_{suffix} from marts.fct_cross_checks "
-                "where check_kind in (?, ?)",
-                [bearing, not_bearing],
-            ).fetchall()
+    labels = dict(
+        published_rows(
+            f"select distinct check_kind, check_kind_label_{suffix} from marts.fct_cross_checks "
+            "where check_kind in (?, ?)",
+            [bearing, not_bearing],
         )
-        verdicts = connection.execute(
-            "select verdict, count(*) from marts.fct_cross_checks where check_kind = ? group by verdict", [bearing]
-        ).fetchall()
+    )
+    verdicts = published_rows(
+        "select verdict, count(*) from marts.fct_cross_checks where check_kind = ? group by verdict", [bearing]
+    )
     app = open_app(page, language)
     panel = "\n".join(text.value for text in app.expander[0].text)
     # a line per kind: its label, then its count of checks per verdict
@@ -415,14 +404,12 @@ def test_trust_panel_lists_the_cross_checks_that_bear_on_the_page_with_their_ver
         assert counted in lines[labels[bearing]], (lines[labels[bearing]], counted)
 
 
-def test_cited_figures_in_usd_read_in_billions_to_two_decimals_with_their_words(open_app, published_warehouse):
+def test_cited_figures_in_usd_read_in_billions_to_two_decimals_with_their_words(open_app, published_rows):
     from formatting import BASIS_SYMBOL, usd_bn
 
-    _, warehouse = published_warehouse
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        figures = connection.execute(
-            "select value, basis from marts.fct_cited_financials where unit = 'USD' order by organisation, figure_id"
-        ).fetchall()
+    figures = published_rows(
+        "select value, basis from marts.fct_cited_financials where unit = 'USD' order by organisation, figure_id"
+    )
     for language, unit in (("en", "USD bn"), ("zh-Hant", "十億美元")):
         table = open_app("cited", language).dataframe[0].value
         value, unit_column, metric = table.columns[3], table.columns[4], table.columns[1]
@@ -464,29 +451,25 @@ def test_cited_growth_has_one_colour_per_comparison_in_both_languages(open_app):
     assert colours("en") == colours("zh-Hant")
 
 
-def test_a_report_table_of_shares_says_of_which_market(open_app, published_warehouse):
-    _, warehouse = published_warehouse
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        [(english, chinese)] = connection.execute(
-            "select distinct geography_label_en, geography_label_zh_hant from marts.report_tables "
-            "where section = '8.3.1.2.3'"
-        ).fetchall()
+def test_a_report_table_of_shares_says_of_which_market(open_app, published_rows):
+    [(english, chinese)] = published_rows(
+        "select distinct geography_label_en, geography_label_zh_hant from marts.report_tables "
+        "where section = '8.3.1.2.3'"
+    )
     for language, name in (("en", english), ("zh-Hant", chinese)):
         [spec] = chart_specs(open_app("report_tables", language, section="8.3.1.2.3"))
         [title] = {e["y"]["title"] for e in encodings(spec) if "y" in e}  # the line's and its band's
         assert name in title and "%" in title, title
 
 
-def test_overview_marks_each_growth_with_its_own_basis_not_its_years(open_app, published_warehouse):
+def test_overview_marks_each_growth_with_its_own_basis_not_its_years(open_app, published_rows):
     """The 2025 market is reported, its growth on the assumed 2024 is not: each cell its own symbol."""
     from formatting import BASIS_SYMBOL, growth, usd_bn
 
-    _, warehouse = published_warehouse
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        rows = connection.execute(
-            "select value_usd, basis, yoy_growth_pct, yoy_growth_basis from marts.fct_market_size "
-            "where geography_id = 'global' order by year"
-        ).fetchall()
+    rows = published_rows(
+        "select value_usd, basis, yoy_growth_pct, yoy_growth_basis from marts.fct_market_size "
+        "where geography_id = 'global' order by year"
+    )
     assert any(basis != growth_basis for _, basis, _, growth_basis in rows[1:]), "the case this test is about"
     table = open_app("overview").dataframe[0].value
     for (value, basis, growth_pct, growth_basis), (_, shown) in zip(rows, table.iterrows(), strict=True):
@@ -510,17 +493,15 @@ def band_text(p05: float, p95: float, scale: float, decimals: int) -> str:
 
 
 @pytest.mark.parametrize("language", ["en", "zh-Hant"])
-def test_overview_shows_each_years_band_beside_it_and_none_for_a_reported_year(open_app, published_warehouse, language):
+def test_overview_shows_each_years_band_beside_it_and_none_for_a_reported_year(open_app, published_rows, language):
     """The band column holds p05-p95 where the year is assumed and is blank where the report states the
     figure or it is derived from stated figures alone; the chart's error bars span the same bands."""
     from labels import t
 
-    _, warehouse = published_warehouse
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        rows = connection.execute(
-            "select year, basis, value_usd_p05, value_usd_p95 from marts.fct_market_size "
-            "where geography_id = 'global' order by year"
-        ).fetchall()
+    rows = published_rows(
+        "select year, basis, value_usd_p05, value_usd_p95 from marts.fct_market_size "
+        "where geography_id = 'global' order by year"
+    )
     app = open_app("overview", language)
     table = app.dataframe[0].value
     expected = [band_text(p05, p95, 1e9, 2) if basis == "assumption" else "" for _, basis, p05, p95 in rows]
@@ -541,27 +522,23 @@ def test_overview_shows_each_years_band_beside_it_and_none_for_a_reported_year(o
 
 
 @pytest.mark.parametrize("language", ["en", "zh-Hant"])
-def test_a_band_caption_names_the_draws_of_the_published_build(open_app, published_warehouse, language):
-    _, warehouse = published_warehouse
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        [(draws,)] = connection.execute("select simulation_draws from meta.build_info").fetchall()
+def test_a_band_caption_names_the_draws_of_the_published_build(open_app, published_rows, language):
+    [(draws,)] = published_rows("select simulation_draws from meta.build_info")
     for page in ("overview", "segments", "geography", "companies", "report_tables"):
         captions = [caption.value for caption in open_app(page, language).caption]
         assert any(f" {draws:,} " in caption and "5-95%" in caption for caption in captions), (page, captions)
 
 
-def test_segment_lines_carry_their_bands_shaded_and_the_grid_its_bands(open_app, published_warehouse):
-    _, warehouse = published_warehouse
+def test_segment_lines_carry_their_bands_shaded_and_the_grid_its_bands(open_app, published_rows):
     app = open_app("segments", geography="china", breakdown="application")
     [spec] = chart_specs(app)
     [area] = [layer for layer in spec["layer"] if layer["mark"]["type"] == "area"]
     assert (area["encoding"]["y"]["field"], area["encoding"]["y2"]["field"]) == ("value_bn_p05", "value_bn_p95")
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        rows = connection.execute(
-            "select s.label_en, f.value_usd, f.value_usd_p05, f.value_usd_p95 from marts.fct_segment_forecast as f "
-            "inner join marts.dim_segment as s using (breakdown_id, segment_id) "
-            "where f.geography_id = 'china' and f.breakdown_id = 'application' and f.year = 2031"
-        ).fetchall()
+    rows = published_rows(
+        "select s.label_en, f.value_usd, f.value_usd_p05, f.value_usd_p95 from marts.fct_segment_forecast as f "
+        "inner join marts.dim_segment as s using (breakdown_id, segment_id) "
+        "where f.geography_id = 'china' and f.breakdown_id = 'application' and f.year = 2031"
+    )
     values = app.dataframe[1].value
     for label, value, p05, p95 in rows:
         assert values.loc[label, "2031"] == f"{value / 1e9:,.2f} † ({band_text(p05, p95, 1e9, 2)})"
@@ -569,28 +546,21 @@ def test_segment_lines_carry_their_bands_shaded_and_the_grid_its_bands(open_app,
 
 @pytest.mark.parametrize("language", ["en", "zh-Hant"])
 def test_a_scenario_shows_its_figures_their_change_from_the_base_case_and_its_description(
-    open_app, published_warehouse, language
+    open_app, published_rows, language
 ):
     from labels import t
 
-    _, warehouse = published_warehouse
     suffix = "en" if language == "en" else "zh_hant"
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        [(label, description)] = connection.execute(
-            f"select label_{suffix}, description_{suffix} from marts.dim_scenario where scenario_id = 'custom_silicon'"
-        ).fetchall()
-        names = [
-            name
-            for (name,) in connection.execute(
-                f"select label_{suffix} from marts.dim_scenario order by sort_order"
-            ).fetchall()
-        ]
-        rows = connection.execute(
-            f"select s.label_{suffix}, f.value_usd, f.change_from_base_pct from marts.fct_scenario_forecast as f "
-            "inner join marts.dim_segment as s using (breakdown_id, segment_id) "
-            "where f.scenario_id = 'custom_silicon' and f.figure_kind = 'segment_value' "
-            "and f.geography_id = 'global' and f.breakdown_id = 'processor_type' and f.year = 2031"
-        ).fetchall()
+    [(label, description)] = published_rows(
+        f"select label_{suffix}, description_{suffix} from marts.dim_scenario where scenario_id = 'custom_silicon'"
+    )
+    names = [name for (name,) in published_rows(f"select label_{suffix} from marts.dim_scenario order by sort_order")]
+    rows = published_rows(
+        f"select s.label_{suffix}, f.value_usd, f.change_from_base_pct from marts.fct_scenario_forecast as f "
+        "inner join marts.dim_segment as s using (breakdown_id, segment_id) "
+        "where f.scenario_id = 'custom_silicon' and f.figure_kind = 'segment_value' "
+        "and f.geography_id = 'global' and f.breakdown_id = 'processor_type' and f.year = 2031"
+    )
     app = open_app("segments", language, scenario="custom_silicon")
     [box] = [box for box in app.selectbox if box.label == t("scenario", language)]
     assert box.value == "custom_silicon" and app.query_params["scenario"] == "custom_silicon"
@@ -607,22 +577,20 @@ def test_a_scenario_shows_its_figures_their_change_from_the_base_case_and_its_de
 
 
 def test_trust_panel_names_the_widest_bands_the_simulations_runs_and_the_figures_outside_their_bands(
-    open_app, published_warehouse
+    open_app, published_rows
 ):
-    _, warehouse = published_warehouse
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        [(widest, year)] = connection.execute(
-            "select s.label_en, f.year from marts.fct_segment_forecast as f "
-            "inner join marts.dim_segment as s using (breakdown_id, segment_id) "
-            "where f.geography_id = 'global' and f.breakdown_id = 'application' "
-            "order by (f.value_usd_p95 - f.value_usd_p05) / f.value_usd desc limit 1"
-        ).fetchall()
-        [(runs,)] = connection.execute("select max(run_count) from marts.fct_simulation_checks").fetchall()
-        explained = connection.execute(
-            "select a.assumption_id, a.label_en from marts.fct_band_exceptions as e "
-            "inner join marts.dim_assumption as a on e.explaining_assumption_id = a.assumption_id "
-            "where e.value_kind = 'segment_value' and e.geography_id = 'global' and e.breakdown_id = 'application'"
-        ).fetchall()
+    [(widest, year)] = published_rows(
+        "select s.label_en, f.year from marts.fct_segment_forecast as f "
+        "inner join marts.dim_segment as s using (breakdown_id, segment_id) "
+        "where f.geography_id = 'global' and f.breakdown_id = 'application' "
+        "order by (f.value_usd_p95 - f.value_usd_p05) / f.value_usd desc limit 1"
+    )
+    [(runs,)] = published_rows("select max(run_count) from marts.fct_simulation_checks")
+    explained = published_rows(
+        "select a.assumption_id, a.label_en from marts.fct_band_exceptions as e "
+        "inner join marts.dim_assumption as a on e.explaining_assumption_id = a.assumption_id "
+        "where e.value_kind = 'segment_value' and e.geography_id = 'global' and e.breakdown_id = 'application'"
+    )
     outside = len(explained)
     panel = "\n".join(text.value for text in open_app("segments", breakdown="application").expander[0].text)
     lines = panel.splitlines()
@@ -641,16 +609,14 @@ def test_trust_panel_names_the_widest_bands_the_simulations_runs_and_the_figures
 
 
 @pytest.mark.parametrize("language", ["en", "zh-Hant"])
-def test_a_figure_outside_its_band_is_explained_by_its_assumption_in_words(open_app, published_warehouse, language):
-    _, warehouse = published_warehouse
+def test_a_figure_outside_its_band_is_explained_by_its_assumption_in_words(open_app, published_rows, language):
     label = "label_en" if language == "en" else "label_zh_hant"
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        # the seeds' lopsided ranges put some base-case segment values outside their bands
-        exceptions = connection.execute(
-            f"select e.geography_id, e.breakdown_id, a.assumption_id, a.{label} from marts.fct_band_exceptions as e "
-            "inner join marts.dim_assumption as a on e.explaining_assumption_id = a.assumption_id "
-            "where e.value_kind = 'segment_value' order by e.geography_id, e.breakdown_id limit 1"
-        ).fetchall()
+    # the seeds' lopsided ranges put some base-case segment values outside their bands
+    exceptions = published_rows(
+        f"select e.geography_id, e.breakdown_id, a.assumption_id, a.{label} from marts.fct_band_exceptions as e "
+        "inner join marts.dim_assumption as a on e.explaining_assumption_id = a.assumption_id "
+        "where e.value_kind = 'segment_value' order by e.geography_id, e.breakdown_id limit 1"
+    )
     assert exceptions, "no segment value outside its band: nothing to explain"
     [(geography, breakdown, assumption_id, words)] = exceptions
     app = open_app("segments", language, geography=geography, breakdown=breakdown)
