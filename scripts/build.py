@@ -37,6 +37,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+import threading
 import time
 import traceback
 import warnings
@@ -73,8 +74,36 @@ DOCS_BYTES = 6 * 2**20
 # how the C library, and so DuckDB's messages, say ENOSPC
 DISK_FULL = os.strerror(errno.ENOSPC)
 # Ctrl-C: Python's own exception, or DuckDB's for a query it stopped on the signal (the seed check's and
-# the gate's queries run in this process)
+# the gate's queries run in this process). DuckDB's type says little: duckdb 2.0 raises a plain
+# RuntimeError("Query interrupted") for a query Ctrl-C stopped, so the build also notes the signal itself
+# (watching_ctrl_c), and any error after it counts as the interrupt it is.
 INTERRUPTS = (KeyboardInterrupt, duckdb.InterruptException)
+CTRL_C_SEEN = threading.Event()
+
+
+def is_interrupt(error: BaseException) -> bool:
+    return isinstance(error, INTERRUPTS) or CTRL_C_SEEN.is_set()
+
+
+@contextmanager
+def watching_ctrl_c() -> Iterator[None]:
+    """Note a SIGINT during the block (and raise KeyboardInterrupt as Python does), where this process may
+    handle it: in its main thread, and unless it ignores the signal."""
+    CTRL_C_SEEN.clear()
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous == signal.SIG_IGN:
+        yield
+        return
+
+    def noted(signum: int, frame: object) -> None:
+        CTRL_C_SEEN.set()
+        signal.default_int_handler(signum, frame)
+
+    signal.signal(signal.SIGINT, noted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class BuildFailed(Exception):
@@ -150,9 +179,9 @@ def step(paths: BuildPaths, doing: str, log: Path | None = None) -> Iterator[Non
         yield
     except BuildFailed:
         raise
-    except INTERRUPTS as error:
-        raise BuildFailed(f"The build was interrupted while {doing}: nothing was published.", code=130) from error
-    except Exception as error:
+    except (*INTERRUPTS, Exception) as error:
+        if is_interrupt(error):
+            raise BuildFailed(f"The build was interrupted while {doing}: nothing was published.", code=130) from error
         if is_disk_full(error):
             raise BuildFailed(
                 f"The disk ran out of space while {doing} (the build needs about "
@@ -240,7 +269,7 @@ def build(
     started = time.perf_counter()
     published_now = False
     try:
-        with build_lock(paths):
+        with watching_ctrl_c(), build_lock(paths):
             try:
                 if paths.in_progress.exists():
                     # a killed build may have left dbt's partial-parse cache half written: parse afresh
@@ -266,12 +295,12 @@ def build(
     except BuildInProgressError:
         report_failure(f"Another build of {paths.published} is running: wait for it to finish.")
         return 3
-    except INTERRUPTS:
-        if published_now:
-            return 0
-        report_failure("The build was interrupted: nothing was published.")
-        return 130
-    except Exception as error:
+    except (*INTERRUPTS, Exception) as error:
+        if is_interrupt(error):
+            if published_now:
+                return 0
+            report_failure("The build was interrupted: nothing was published.")
+            return 130
         if is_disk_full(error):
             report_failure(f"The disk holding {paths.published.parent} is full: nothing was published.", [str(error)])
             return 1
@@ -318,9 +347,10 @@ def read_seed_problems(project_dir: Path) -> list[str]:
 
     try:
         return check_seeds(project_dir)
-    except INTERRUPTS:
-        raise
-    except Exception as error:  # a schema file that does not parse, or not as the check expects
+    except (*INTERRUPTS, Exception) as error:
+        if is_interrupt(error):
+            raise
+        # a schema file that does not parse, or not as the check expects
         mark = getattr(error, "problem_mark", None)
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
@@ -385,7 +415,7 @@ def run_pipeline(paths: BuildPaths, full: bool, project_dir: Path, verbose: bool
             nullcontext() if verbose else console_to(log_dir / "dbt-console.log"),
         ):
             result = run_dbt(args, project_dir, warehouse=paths.staging)
-            if isinstance(result.exception, INTERRUPTS):
+            if result.exception is not None and is_interrupt(result.exception):
                 raise result.exception
             if result.exception is not None and is_disk_full(result.exception):
                 raise result.exception

@@ -292,12 +292,17 @@ def test_plain_rebuild_into_an_existing_file_matches_a_fresh_build(published, wa
 def test_ctrl_c_stopping_a_duckdb_query_of_the_seed_check_is_an_interrupt(
     published, warehouse_copy, monkeypatch, capsys
 ):
-    """DuckDB stops a query it is running on Ctrl-C and raises its own exception, not KeyboardInterrupt: the
-    build still says it was interrupted (exit 130), not that the seeds' schema is unreadable."""
+    """DuckDB stops a query it is running on Ctrl-C and raises its own exception (duckdb 2.0: a plain
+    RuntimeError), not KeyboardInterrupt: the build still says it was interrupted (exit 130), not that the
+    seeds' schema is unreadable. A real SIGINT reaches a real DuckDB query here."""
     from scripts import seed_check
 
     def stopped_by_ctrl_c(project_dir: Path) -> list[str]:
-        raise duckdb.InterruptException("Query interrupted")
+        ctrl_c = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+        ctrl_c.start()
+        with duckdb.connect() as connection:  # some minutes of work, stopped after half a second
+            connection.execute("select count(*) from range(10000000000) as r(x) where hash(x) % 7 = 3").fetchall()
+        return []
 
     monkeypatch.setattr(seed_check, "check_seeds", stopped_by_ctrl_c)
     monkeypatch.setenv(WAREHOUSE_ENV, str(warehouse_copy))
