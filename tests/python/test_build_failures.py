@@ -307,7 +307,12 @@ def test_ctrl_c_stopping_a_duckdb_query_of_the_seed_check_is_an_interrupt(
     monkeypatch.setattr(seed_check, "check_seeds", stopped_by_ctrl_c)
     monkeypatch.setenv(WAREHOUSE_ENV, str(warehouse_copy))
     before = sha256(warehouse_copy)
-    code = pipeline.build(full=True, project_dir=published[0])
+    # SIGINT as a terminal's foreground process has it (pytest-xdist's workers ignore it)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        code = pipeline.build(full=True, project_dir=published[0])
+    finally:
+        signal.signal(signal.SIGINT, previous)
     error = capsys.readouterr().err
     assert code == 130
     assert_failed_cleanly(code, error, warehouse_copy, before, "The build was interrupted while checking the seeds")
