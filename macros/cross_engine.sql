@@ -93,6 +93,22 @@
     offset 0
 {%- endmacro %}
 
+{#- The order a table's rows are stored in, where the engine keeps it and its readers gain by it (DuckDB's
+    scans read row groups in order). Spark writes each task's rows to files of its own and its readers
+    shuffle them anyway: ordering them there cost a sampling pass and a sort of the whole table (the
+    sampled assumptions at 10^5 draws on the cluster: 136 s ordered, 99 s not; a year of percentiles
+    after either, 108-120 s). -#}
+{% macro stored_in_order(columns) -%}
+    {{ return(adapter.dispatch('stored_in_order', 'accelerator_card_market')(columns)) }}
+{%- endmacro %}
+
+{% macro default__stored_in_order(columns) -%}
+    order by {{ columns }}
+{%- endmacro %}
+
+{% macro spark__stored_in_order(columns) -%}
+{%- endmacro %}
+
 {#- A pre-hook of the models that read the simulation's view: PostgreSQL estimates one row for each of the
     view's common table expressions it computes once, and so joins their thousands of rows in nested
     loops, one row against all the others; without nested loops it hashes them, as DuckDB and Spark do.

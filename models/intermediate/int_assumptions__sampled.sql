@@ -208,39 +208,29 @@ unioned as (
     select * from drawn
 ),
 
-group_totals as (
-    select
-        run_id,
-        share_group_number,
-    {%- for slot in slots if slot != 'value' %}
-        {{ exact_sum(slot ~ '_raw') }} as {{ slot }}_total
-        {{- "," if not loop.last }}
-    {%- endfor %}
-    from unioned
-    where share_group_number is not null
-    group by run_id, share_group_number
-),
-
+-- each share over its group's total in its run and anchor year: a window, so that the drawn rows are
+-- computed once. Joined to their groups' totals, Spark computed them twice, ranks and all (at 10^5 draws
+-- on the cluster this model took 208 s so, 136 s as a window); DuckDB, which computed them once, takes
+-- 34 s rather than 27 s, in 2.6 GB rather than 3.7.
 final as (
     select
-        unioned.run_id,
-        unioned.series_number,
-        unioned.value_raw as value_pct,
+        run_id,
+        series_number,
+        value_raw as value_pct,
     {%- for slot in slots if slot != 'value' %}
         case
-            when unioned.run_id = 0 then unioned.{{ slot }}_raw
-            else 100 * unioned.{{ slot }}_raw / group_totals.{{ slot }}_total
+            when run_id = 0 then {{ slot }}_raw
+            when share_group_number is not null
+                then
+                    100 * {{ slot }}_raw
+                    / {{ exact_sum(slot ~ '_raw', 'partition by run_id, share_group_number') }}
         end as {{ slot }}_pct
         {{- "," if not loop.last }}
     {%- endfor %}
     from unioned
-    left join group_totals
-        on
-            unioned.run_id = group_totals.run_id
-            and unioned.share_group_number = group_totals.share_group_number
 )
 
 -- stored in run order, as the draws came: the year-by-year percentiles read a run's series together
--- (stored in the ranks' order instead, the 10^5-draw percentiles took 306 s rather than 237 s)
+-- (on DuckDB, stored in the ranks' order instead, the 10^5-draw percentiles took 306 s rather than 237 s)
 select * from final
-order by run_id, series_number
+{{ stored_in_order('run_id, series_number') }}
