@@ -79,7 +79,7 @@ bench: $(TEST_INSTALLED) ## Benchmark the pipeline and the simulation (tables of
 	$(BIN)/python -m scripts.bench_simulation
 
 # Hours, not minutes: the simulation at 10^5 and 10^6 draws on a Spark cluster of this machine (on 2 cores,
-# about 35 minutes for 10^5 on both engines and some 4.2 hours for 10^6: README, "At 10^6 draws").
+# about 35 minutes for 10^5 on both engines and some 4 hours for 10^6: README, "At 10^6 draws").
 bench-cluster: $(TEST_INSTALLED) java ## Benchmark the simulation on a Spark cluster of this machine beside DuckDB (10^5, 10^6 draws; ~5 h on 2 cores)
 	$(BIN)/python -m scripts.bench_simulation --draws 100000 --cluster 100000 1000000
 
